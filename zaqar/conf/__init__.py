@@ -1,0 +1,30 @@
+"""Configuration options, one module per group.
+
+Nothing is registered at import time: call ``register_opts(conf)`` on the
+``cfg.ConfigOpts`` that bootstrap builds.
+"""
+
+from zaqar.conf import default, drivers, signed_url, sqlalchemy, transport, wsgi
+
+MODULES = (default, drivers, transport, wsgi, sqlalchemy, signed_url)
+
+
+def register_opts(conf):
+    for module in MODULES:
+        module.register_opts(conf)
+    return conf
+
+
+def new(args=None, config_files=None):
+    """Build, register and parse a fresh ConfigOpts."""
+    from oslo_config import cfg
+    from oslo_log import log
+
+    conf = cfg.ConfigOpts()
+    register_opts(conf)
+    log.register_options(conf)
+    kwargs = {'project': 'zaqar'}
+    if config_files is not None:
+        kwargs['default_config_files'] = config_files
+    conf(args=args if args is not None else [], **kwargs)
+    return conf

@@ -1,0 +1,46 @@
+"""[DEFAULT] options: service-wide switches."""
+
+import os
+
+from oslo_config import cfg
+
+GROUP = 'DEFAULT'
+
+
+def _default_state_path():
+    # Zero set-up for a user without root: the XDG state directory.
+    base = os.environ.get('XDG_STATE_HOME') or os.path.join(
+        os.path.expanduser('~'), '.local', 'state')
+    return os.path.join(base, 'zaqar')
+
+
+OPTS = [
+    cfg.BoolOpt('admin_mode', default=False,
+                help='Expose the admin API: health, pools and flavors.'),
+    cfg.BoolOpt('pooling', default=False,
+                deprecated_opts=[cfg.DeprecatedOpt('sharding')],
+                help='Spread queues over the storage pools registered in the '
+                     'management store.'),
+    cfg.BoolOpt('unreliable', default=False,
+                help='Allow a MongoDB that is not a replica set.'),
+    cfg.ListOpt('enable_deprecated_api_versions', default=[],
+                item_type=cfg.types.String(choices=('1.1',)),
+                deprecated_for_removal=True,
+                help='Accepted for compatibility with older configuration files.'),
+    cfg.BoolOpt('enable_checksum', default=False,
+                help='Store an MD5 checksum of each message body and return it.'),
+    cfg.StrOpt('auth_strategy', default='',
+               help='"keystone" to require Keystone tokens; empty for no auth.'),
+    cfg.StrOpt('state_path', default=_default_state_path(),
+               sample_default='~/.local/state/zaqar',
+               help='Directory for local state, such as the embedded SQLite '
+                    'message store.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(OPTS)
+
+
+def list_opts():
+    return {GROUP: OPTS}

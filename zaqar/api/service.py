@@ -1,0 +1,37 @@
+"""The service layer: the one place where API actions are carried out.
+
+Every transport calls it with a RequestContext; it enforces policy,
+validates limits and calls storage.
+"""
+
+from zaqar.api import claims, messages, queues, validation
+
+
+class Dependencies:
+    """What every resource of the service layer needs, built once."""
+
+    def __init__(self, conf, storage, enforcer):
+        self.conf = conf
+        self.storage = storage
+        self.enforce = enforcer.enforce
+        self.validate = validation.Validator(conf)
+
+
+class Service:
+    def __init__(self, conf, storage, enforcer):
+        deps = Dependencies(conf, storage, enforcer)
+        self.conf = conf
+        self.storage = storage
+        self.validate = deps.validate
+        self.enforce = deps.enforce
+        self.queues = queues.Queues(deps)
+        self.messages = messages.Messages(deps, self.queues)
+        self.claims = claims.Claims(deps)
+
+    def ping(self, ctx):
+        self.enforce('ping:get', ctx)
+        return self.storage.is_alive()
+
+    def health(self, ctx):
+        self.enforce('health:get', ctx)
+        return {'storage_reachable': self.storage.is_alive()}

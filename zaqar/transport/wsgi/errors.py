@@ -1,0 +1,66 @@
+"""The one place where HTTP learns what an exception means.
+
+Service-layer errors carry their own status; storage errors are mapped by
+class here; anything else is a 500 whose traceback goes to the log only.
+"""
+
+import json
+import logging
+
+import webob.exc
+
+from zaqar.api import errors as api_errors
+from zaqar.storage import errors as storage_errors
+from zaqar.transport.wsgi import utils
+
+LOG = logging.getLogger(__name__)
+
+UNAVAILABLE = 'The storage backend could not be reached. Please try again in a few seconds.'
+
+
+class MethodNotAllowed(api_errors.APIError):
+    code = 405
+    title = '405 Method Not Allowed'
+
+    def __init__(self, allowed):
+        super().__init__(None, headers={'Allow': ', '.join(allowed)})
+
+
+def _storage_error(exc):
+    if isinstance(exc, storage_errors.DoesNotExist):
+        return 404, api_errors.NotFound.title, str(exc)
+    if isinstance(exc, storage_errors.NotPermitted):
+        return 403, api_errors.Forbidden.title, str(exc)
+    if isinstance(exc, storage_errors.MessageConflict):
+        return 503, api_errors.ServiceUnavailable.title, 'No messages could be enqueued.'
+    if isinstance(exc, storage_errors.ConnectionError):
+        LOG.warning('Storage unavailable: %s', exc)
+        return 503, api_errors.ServiceUnavailable.title, UNAVAILABLE
+    return None
+
+
+def json_error(status, title, description=None, headers=None):
+    body = {'title': title}
+    if description is not None:
+        body['description'] = description
+    response = utils.Response(
+        status=status, body=json.dumps(body).encode(),
+        content_type='application/json', charset=None)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def to_response(exc, request_id=None):
+    """Turn any exception into an HTTP response."""
+    if isinstance(exc, api_errors.APIError):
+        return json_error(exc.code, exc.title, exc.description, exc.headers)
+    if isinstance(exc, webob.exc.HTTPException):
+        headers = {'Allow': exc.headers['Allow']} if 'Allow' in exc.headers else None
+        return json_error(exc.code, f'{exc.code} {exc.title}', headers=headers)
+    mapped = _storage_error(exc)
+    if mapped:
+        return json_error(*mapped)
+    LOG.error('Unexpected error handling request %s', request_id, exc_info=exc)
+    return json_error(500, 'Internal server error',
+                      f'An unexpected error occurred (request {request_id}).')

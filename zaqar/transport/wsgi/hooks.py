@@ -1,0 +1,72 @@
+"""Pecan hooks: request checks and context before a handler, errors after.
+
+They are built with their dependencies (the service) and run in the order
+api-v2.md section 2.2 gives.
+"""
+
+import pecan.hooks
+
+from zaqar.api import context as api_context
+from zaqar.api import errors
+from zaqar.transport.wsgi import errors as wsgi_errors
+
+FORM = 'application/x-www-form-urlencoded'
+
+
+class ContextHook(pecan.hooks.PecanHook):
+    """Checks headers and the queue name, then attaches a RequestContext."""
+
+    priority = 10
+
+    def __init__(self, service):
+        self._validate = service.validate
+
+    def before(self, state):
+        request = state.request
+        path = request.path_info
+        if path == '/':
+            return
+        headers = request.headers
+        content_type = headers.get('Content-Type', '')
+        if request.content_length and content_type.split(';')[0].strip().lower() == FORM:
+            raise errors.BadRequest('Content-Type must be application/json.',
+                                    title='Invalid Content-Type')
+        if 'Accept' in headers and not request.accept.acceptable_offers(
+                ['application/json']):
+            raise errors.NotAcceptable('Only application/json is served.')
+        client_id = headers.get('Client-ID')
+        self._validate.client_id(client_id)
+        project = self._project(headers)
+        segments = path.split('/')
+        if len(segments) > 3 and segments[2] == 'queues':
+            self._validate.queue_identification(segments[3], project)
+        request.context['zaqar'] = api_context.RequestContext(
+            project_id=project, client_id=client_id,
+            roles=tuple(r.strip() for r in headers.get('X-Roles', '').split(',')
+                        if r.strip()),
+            user_id=headers.get('X-User-Id'),
+            request_id=request.environ.get('openstack.request_id'))
+
+    @staticmethod
+    def _project(headers):
+        for name in ('X-Project-Id', 'X-Tenant-Id', 'X-Tenant'):
+            if name in headers:
+                project = headers[name]
+                if not project:
+                    raise errors.BadRequest(
+                        'X-PROJECT-ID cannot be an empty string. Specify the right '
+                        'header X-PROJECT-ID and retry.',
+                        title='Empty project header not allowed')
+                return project
+        raise errors.BadRequest('The header X-PROJECT-ID was missing',
+                                title='Project-Id Missing')
+
+
+class ErrorHook(pecan.hooks.PecanHook):
+    """Turns every exception, routing errors included, into a JSON reply."""
+
+    priority = 1
+
+    def on_error(self, state, exc):
+        request_id = state.request.environ.get('openstack.request_id')
+        return wsgi_errors.to_response(exc, request_id)

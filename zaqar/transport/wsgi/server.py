@@ -1,0 +1,45 @@
+"""zaqar-server's HTTP server: gunicorn, embedded, with threaded workers."""
+
+import logging
+
+from gunicorn.app import base as gunicorn_base
+
+from zaqar.storage import collector
+
+LOG = logging.getLogger(__name__)
+
+
+class _Gunicorn(gunicorn_base.BaseApplication):
+    def __init__(self, app, options):
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self._app
+
+
+def serve(conf, app, storage):
+    group = conf['drivers:transport:wsgi']
+
+    def post_fork(server, worker):
+        # Each worker removes expired messages off the request path.
+        collector.start(storage)
+
+    options = {
+        'bind': f'{group.bind}:{group.port}',
+        'workers': group.workers,
+        'threads': group.threads,
+        'worker_class': 'gthread',
+        'post_fork': post_fork,
+        'accesslog': '-',
+        'errorlog': '-',
+        'proc_name': 'zaqar-server',
+    }
+    LOG.info('Serving on http://%s:%s with %d workers x %d threads',
+             group.bind, group.port, group.workers, group.threads)
+    _Gunicorn(app, options).run()

@@ -1,0 +1,113 @@
+"""HTTP parsing and rendering helpers shared by the controllers."""
+
+import json
+import re
+from urllib.parse import urlencode
+
+import webob
+
+from zaqar.api import errors
+
+_INT = re.compile(r'^\s*[+-]?\d+\s*$')
+_TRUE = {'true', 'True', 't', 'yes', 'y', '1', 'on'}
+_FALSE = {'false', 'False', 'f', 'no', 'n', '0', 'off'}
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+def _last(request, name):
+    values = [v for v in request.GET.getall(name) if v != '']
+    return values[-1] if values else None
+
+
+def get_int(request, name, default=None):
+    value = _last(request, name)
+    if value is None:
+        return default
+    if not _INT.match(value):
+        raise errors.InvalidParameter(
+            f'The "{name}" parameter is invalid. The value must be an integer.')
+    return int(value)
+
+
+def get_bool(request, name, default=False):
+    value = _last(request, name)
+    if value is None:
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise errors.InvalidParameter(
+        f'The "{name}" parameter is invalid. The value of the parameter must be '
+        '"true" or "false".')
+
+
+def get_str(request, name):
+    return _last(request, name)
+
+
+def get_list(request, name):
+    """Comma-separated (or repeated) values; blank items are dropped."""
+    items = []
+    for value in request.GET.getall(name):
+        items.extend(v for v in value.split(',') if v)
+    return items or None
+
+
+def _check_int(value):
+    number = int(value)
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise errors.InvalidBody('JSON contains integer that is too large.')
+    return number
+
+
+def read_json(request, required=True):
+    """Parse the body as a JSON object or array (api-v2.md section 2.7)."""
+    if not request.content_length:
+        if required:
+            raise errors.InvalidBody('Request body can not be empty')
+        return None
+    try:
+        document = json.loads(request.body.decode('utf-8'), parse_int=_check_int)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise errors.InvalidBody('Request body could not be parsed.') from None
+    if not isinstance(document, (dict, list)):
+        raise errors.InvalidBody('Request body could not be parsed.')
+    return document
+
+
+class Response(webob.Response):
+    """A response whose Location stays relative, as upstream sends it."""
+
+    def _abs_headerlist(self, environ):
+        return list(self.headerlist)
+
+
+def respond(status, body=None, headers=None, content_type='application/json'):
+    response = Response(status=status, charset=None)
+    if body is not None:
+        response.body = json.dumps(body).encode()
+        response.content_type = content_type
+    else:
+        response.content_type = None
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def next_link(path, params):
+    """The ``links`` list of a page: one "next" link, or none when empty."""
+    query = urlencode([(k, str(v).lower() if isinstance(v, bool) else v)
+                       for k, v in params.items() if v is not None])
+    return [{'rel': 'next', 'href': f'{path}?{query}'}]
+
+
+def message_view(message, base):
+    href = f'{base}/messages/{message["id"]}'
+    if message.get('claim_id'):
+        href += f'?claim_id={message["claim_id"]}'
+    view = {'id': message['id'], 'href': href, 'ttl': message['ttl'],
+            'age': message['age'], 'body': message['body']}
+    if message.get('checksum'):
+        view['checksum'] = message['checksum']
+    return view

@@ -1,0 +1,70 @@
+"""Schema of the SQL message store.
+
+There is no claims table: a claim is the set of messages that carry its
+``claim_id`` with ``claim_expires`` in the future. A message's id is its
+autoincrement primary key, which also gives FIFO order and paging markers.
+Queues and messages are joined by (project, name) strings, without a
+foreign key, so posting needs no queue lookup.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+metadata = sa.MetaData()
+
+
+def _name(length):
+    # Names compare byte-wise and case-sensitively on every backend: the
+    # default collations of PostgreSQL and MySQL would sort "B" before "a"
+    # differently and, on MySQL, even match "a" = "A".
+    return (sa.String(length)
+            .with_variant(sa.String(length, collation='C'), 'postgresql')
+            .with_variant(mysql.VARCHAR(length, charset='utf8mb4',
+                                        collation='utf8mb4_bin'), 'mysql'))
+
+
+def _json_text():
+    # Bodies may reach the 256 KiB post limit; MySQL's TEXT stops at 64 KiB.
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql')
+
+
+# SQLite makes only INTEGER PRIMARY KEY an alias of the rowid.
+_ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+
+queues = sa.Table(
+    'queues', metadata,
+    sa.Column('id', _ID, primary_key=True, autoincrement=True),
+    sa.Column('project', _name(256), nullable=False),
+    sa.Column('name', _name(64), nullable=False),
+    sa.Column('metadata', _json_text(), nullable=False),
+    sa.Column('created', sa.Double(), nullable=False),
+    sa.UniqueConstraint('project', 'name', name='uq_queues_project_name'),
+    # AUTOINCREMENT: never reuse the id of a deleted row.
+    sqlite_autoincrement=True,
+)
+
+messages = sa.Table(
+    'messages', metadata,
+    sa.Column('id', _ID, primary_key=True, autoincrement=True),
+    sa.Column('project', _name(256), nullable=False),
+    sa.Column('queue', _name(64), nullable=False),
+    sa.Column('body', _json_text(), nullable=False),
+    sa.Column('ttl', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Double(), nullable=False),
+    sa.Column('expires', sa.Double(), nullable=False),
+    sa.Column('delay_until', sa.Double(), nullable=False),
+    sa.Column('client_id', _name(256), nullable=False),
+    sa.Column('claim_id', _name(32), nullable=True),
+    sa.Column('claim_expires', sa.Double(), nullable=True),
+    sa.Column('claim_ttl', sa.Integer(), nullable=True),
+    sa.Column('claim_created', sa.Double(), nullable=True),
+    sa.Column('claim_count', sa.Integer(), nullable=False, default=0),
+    sa.Column('checksum', sa.String(64), nullable=True),
+    sa.Index('ix_messages_project_queue_id', 'project', 'queue', 'id'),
+    sa.Index('ix_messages_expires', 'expires'),
+    # Claim get/renew/release look messages up by claim id.
+    sa.Index('ix_messages_claim_id', 'claim_id'),
+    # A deleted message's id must never be given to a new one: ids are
+    # markers, and a stale delete must not hit a newer message.
+    sqlite_autoincrement=True,
+)

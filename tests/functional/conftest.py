@@ -1,0 +1,51 @@
+"""A real zaqar-server process, started from its console script."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope='session')
+def server_url(tmp_path_factory):
+    state = tmp_path_factory.mktemp('server')
+    port = _free_port()
+    config = state / 'zaqar.conf'
+    config.write_text(
+        f'[DEFAULT]\nstate_path = {state}\n'
+        f'[drivers:transport:wsgi]\nport = {port}\nworkers = 2\n')
+    script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
+    log = open(state / 'server.log', 'w')
+    proc = subprocess.Popen([script, '--config-file', str(config)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        _wait_until_up(url, proc, state / 'server.log')
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def _wait_until_up(url, proc, log_path):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f'zaqar-server exited:\n{log_path.read_text()}')
+        try:
+            requests.get(url + '/', timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f'zaqar-server did not start:\n{log_path.read_text()}')

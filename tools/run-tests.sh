@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install everything, make sure every service the tests need is running,
+# then run the whole test suite. Used by the README and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+log() { printf '==> %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+    log "installing $* from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+    for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 0.5; done
+    echo "service on port $1 did not start" >&2; return 1
+}
+
+ensure_python() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        log "creating virtual environment $VENV"
+        "$PYTHON" -m venv "$VENV"
+    fi
+    log "installing zaqar with its test extras"
+    "$VENV/bin/pip" install -q --upgrade pip
+    "$VENV/bin/pip" install -q -e '.[test,postgresql,mysql,redis]'
+}
+
+ensure_postgresql() {
+    if [ -n "${ZAQAR_TEST_POSTGRESQL_URL:-}" ]; then return; fi
+    if ! port_open 5432; then
+        command -v pg_ctlcluster >/dev/null || apt_install postgresql
+        log "starting PostgreSQL"
+        as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | tail -1)" main start
+        wait_port 5432
+    fi
+    if ! PGCONNECT_TIMEOUT=3 psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' \
+            >/dev/null 2>&1; then
+        # A stock Debian server asks for a password over TCP: give the test role one.
+        log "setting a password for the postgres role"
+        as_root runuser -u postgres -- psql -qc "ALTER ROLE postgres PASSWORD 'zaqar'"
+        export ZAQAR_TEST_POSTGRESQL_URL='postgresql://postgres:zaqar@127.0.0.1:5432/postgres'
+    fi
+}
+
+ensure_python
+ensure_postgresql
+log "running the tests"
+exec "$VENV/bin/python" -m pytest -n 2 "$@"

@@ -61,9 +61,11 @@ class QueueController(base.QueueController):
             raise errors.QueueDoesNotExist(name, project)
 
     def delete(self, name, project):
+        # The queue row first: it waits for posts holding it (lock_queue),
+        # so the messages they commit are deleted too, not orphaned.
         with self._driver.write() as conn:
-            conn.execute(sa.delete(M).where(utils.in_queue(project, name)))
             conn.execute(sa.delete(Q).where(Q.c.project == project, Q.c.name == name))
+            conn.execute(sa.delete(M).where(utils.in_queue(project, name)))
 
     def stats(self, name, project):
         now = time.time()

@@ -135,6 +135,11 @@ class QueueController(abc.ABC):
         """Delete the queue with its messages and claims. Silent if missing."""
 
     @abc.abstractmethod
+    def purge(self, name, project):
+        """Delete every message of the queue, claimed or not; keep the
+        queue and its metadata. Silent if the queue is missing."""
+
+    @abc.abstractmethod
     def stats(self, name, project):
         """Return message counts of a queue (zeros for a missing queue).
 

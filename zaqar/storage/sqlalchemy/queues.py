@@ -67,6 +67,10 @@ class QueueController(base.QueueController):
             conn.execute(sa.delete(Q).where(Q.c.project == project, Q.c.name == name))
             conn.execute(sa.delete(M).where(utils.in_queue(project, name)))
 
+    def purge(self, name, project):
+        with self._driver.write() as conn:
+            conn.execute(sa.delete(M).where(utils.in_queue(project, name)))
+
     def stats(self, name, project):
         now = time.time()
         with self._driver.read() as conn:

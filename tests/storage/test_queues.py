@@ -170,6 +170,23 @@ class TestDelete:
             claims.get('q', claim_id, project)
 
 
+class TestPurge:
+    def test_purge_removes_free_and_claimed_messages_and_keeps_metadata(
+            self, queues, messages, claims, post, project, other_project):
+        queues.create('q', project, {'color': 'red'})
+        post(3)
+        post(1, project=other_project)
+        claims.create('q', project, ttl=60, grace=60, limit=2)
+        queues.purge('q', project)
+        assert queues.stats('q', project) == EMPTY_STATS
+        assert queues.get_metadata('q', project) == {'color': 'red'}
+        assert queues.stats('q', other_project)['total'] == 1
+
+    def test_purge_missing_is_silent(self, queues, project):
+        assert queues.purge('missing', project) is None
+        assert queues.exists('missing', project) is False
+
+
 class TestStats:
     def test_missing_queue_gives_zeros(self, queues, project):
         assert queues.stats('missing', project) == EMPTY_STATS

@@ -1,14 +1,14 @@
 """ClaimController contract (zaqar/storage/base.py)."""
 
 import time
-import uuid
 
 import pytest
 
 from tests.storage.helpers import A_MOMENT, CLIENT, ids_of, message
 from zaqar.storage import errors
 
-BAD_CLAIM_IDS = ['abc', '', '-1', uuid.uuid4().hex, '0' * 24]
+# A fixed well-formed id: pytest-xdist needs the same test ids in every worker.
+BAD_CLAIM_IDS = ['abc', '', '-1', '4dcf477ca16c448993b8acc9a5ae58f3', '0' * 24]
 DLQ_METADATA = {'_max_claim_count': 1, '_dead_letter_queue': 'dlq',
                 '_dead_letter_queue_messages_ttl': 120}
 

@@ -17,7 +17,8 @@ class _Gunicorn(gunicorn_base.BaseApplication):
 
     def load_config(self):
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # newer settings are skipped on older gunicorn
+                self.cfg.set(key, value)
 
     def load(self):
         return self._app
@@ -39,6 +40,8 @@ def serve(conf, app, storage):
         'accesslog': '-',
         'errorlog': '-',
         'proc_name': 'zaqar-server',
+        # One control socket per user would clash between servers on a host.
+        'control_socket_disable': True,
     }
     LOG.info('Serving on http://%s:%s with %d workers x %d threads',
              group.bind, group.port, group.workers, group.threads)

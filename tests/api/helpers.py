@@ -8,6 +8,7 @@ shape, so ``assert response.json == expected`` still checks every key.
 import json
 import re
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 NO_BODY = object()
 
@@ -173,3 +174,27 @@ def claimed(queue, claim_id, mid, body, ttl=3600):
     """A message under the claim ``claim_id``."""
     return {'id': mid, 'href': f'/v2/queues/{queue}/messages/{mid}?claim_id={claim_id}',
             'ttl': ttl, 'age': AN_AGE, 'body': body}
+
+
+def next_link(path, **query):
+    """The one "next" link of a page: its path, and at least these parameters.
+
+    Upstream repeats the effective query; which defaults it spells out is
+    not part of the contract, so only the given parameters are checked.
+    """
+    expected = {k: str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in query.items()}
+
+    def check(link):
+        if not isinstance(link, dict) or set(link) != {'rel', 'href'}:
+            return False
+        href = urlsplit(link['href'])
+        found = {k: v[-1] for k, v in parse_qs(href.query).items()}
+        return (link['rel'] == 'next' and href.path == path
+                and all(found.get(k) == v for k, v in expected.items()))
+
+    return Shape(f'next link {path} {expected}', check)
+
+
+def link_marker(link):
+    return parse_qs(urlsplit(link['href']).query)['marker'][-1]

@@ -11,11 +11,51 @@ outermost first:
 import logging
 
 import pecan
+import webob.multidict
 
+from zaqar.api import errors
 from zaqar.transport.wsgi import hooks, middleware
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
+
+
+class Request(pecan.Request):
+    """A request whose body Pecan never parses.
+
+    Pecan turns a JSON or form body into handler keyword arguments before
+    any hook runs, and its parsing fails with a 500 on deeply nested JSON
+    and a bare 400 on bad UTF-8. The handlers ignore those arguments and
+    read the body themselves (utils.read_json), after the header checks.
+    """
+
+    @property
+    def json(self):
+        raise TypeError('the body is read by the handlers')
+
+    json_body = json
+
+    @property
+    def POST(self):  # noqa: N802 - webob's name
+        return webob.multidict.NoVars('the body is read by the handlers')
+
+    @property
+    def path_info(self):
+        # Like falcon, decode the path leniently: bad UTF-8 becomes U+FFFD,
+        # which no route or queue name accepts (404 or 400, never a bare 400).
+        raw = self.environ.get('PATH_INFO', '')
+        return raw.encode('latin-1').decode('utf-8', 'replace')
+
+    @path_info.setter
+    def path_info(self, value):
+        pecan.Request.path_info.fset(self, value)
+
+    @property
+    def GET(self):  # noqa: N802 - webob's name
+        try:
+            return super().GET
+        except UnicodeDecodeError:
+            raise errors.InvalidParameter('The query string is not valid UTF-8.') from None
 
 
 def build_pecan_app(conf, service):
@@ -25,6 +65,7 @@ def build_pecan_app(conf, service):
         # Queue names may contain dots: never treat ".json" as a format.
         guess_content_type_from_ext=False,
         force_canonical=False,
+        request_cls=Request,
     )
 
 

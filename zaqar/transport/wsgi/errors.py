@@ -39,10 +39,24 @@ def _storage_error(exc):
     return None
 
 
-def json_error(status, title, description=None, headers=None):
+# Upstream's 406 (falcon HTTPNotAcceptable with a help link); the only
+# error body with a "link" (api-v2.md section 2.5).
+NOT_ACCEPTABLE = (
+    406, '406 Not Acceptable',
+    'Endpoint only serves `application/json`; specify client-side media type '
+    'support with the "Accept" header.')
+NOT_ACCEPTABLE_LINK = {
+    'text': '14.1 Accept, Hypertext Transfer Protocol -- HTTP/1.1',
+    'href': 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html',
+    'rel': 'help'}
+
+
+def json_error(status, title, description=None, headers=None, link=None):
     body = {'title': title}
     if description is not None:
         body['description'] = description
+    if link is not None:
+        body['link'] = link
     response = utils.Response(
         status=status, body=json.dumps(body).encode(),
         content_type='application/json', charset=None)
@@ -53,6 +67,10 @@ def json_error(status, title, description=None, headers=None):
 
 def to_response(exc, request_id=None):
     """Turn any exception into an HTTP response."""
+    if getattr(exc, 'code', None) == 406:
+        # Raised by the hook, or by Pecan's routing for Accept types that
+        # no controller serves: the same reply either way.
+        return json_error(*NOT_ACCEPTABLE, link=NOT_ACCEPTABLE_LINK)
     if isinstance(exc, api_errors.APIError):
         return json_error(exc.code, exc.title, exc.description, exc.headers)
     if isinstance(exc, webob.exc.HTTPException):

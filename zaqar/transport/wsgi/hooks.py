@@ -21,6 +21,13 @@ class ContextHook(pecan.hooks.PecanHook):
     def __init__(self, service):
         self._validate = service.validate
 
+    def on_route(self, state):
+        # Pecan negotiates Accept against the type each handler is exposed
+        # with (text/html by default) and answers 406 to "application/json"
+        # before any hook runs. Every handler returns a finished JSON
+        # response, so pin that type and let before() apply upstream's rule.
+        state.request.pecan['content_type'] = 'text/html'
+
     def before(self, state):
         request = state.request
         path = request.path_info
@@ -57,6 +64,9 @@ class ContextHook(pecan.hooks.PecanHook):
                         'X-PROJECT-ID cannot be an empty string. Specify the right '
                         'header X-PROJECT-ID and retry.',
                         title='Empty project header not allowed')
+                if '\x00' in project:
+                    raise errors.BadRequest('The project id may not contain NUL.',
+                                            title='Invalid project identification')
                 return project
         raise errors.BadRequest('The header X-PROJECT-ID was missing',
                                 title='Project-Id Missing')

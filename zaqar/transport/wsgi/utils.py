@@ -16,7 +16,13 @@ INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 
 def _last(request, name):
     values = [v for v in request.GET.getall(name) if v != '']
-    return values[-1] if values else None
+    if not values:
+        return None
+    if '\x00' in values[-1]:
+        # No name, marker or id holds a NUL, and PostgreSQL cannot even
+        # compare one: refuse it here, the same on every backend.
+        raise errors.InvalidParameter(f'The "{name}" parameter is invalid.')
+    return values[-1]
 
 
 def get_int(request, name, default=None):

@@ -51,7 +51,17 @@ ensure_postgresql() {
     fi
 }
 
+ensure_redis() {
+    if [ -n "${ZAQAR_TEST_REDIS_URL:-}" ] || port_open 6379; then return; fi
+    command -v redis-server >/dev/null || apt_install redis-server
+    log "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+        --dir /tmp --logfile /tmp/zaqar-test-redis.log
+    wait_port 6379
+}
+
 ensure_python
 ensure_postgresql
+ensure_redis
 log "running the tests"
 exec "$VENV/bin/python" -m pytest -n 2 "$@"

@@ -26,6 +26,8 @@ from tests.storage.helpers import CLIENT, Backend, build_driver
 SQLALCHEMY_GROUP = 'drivers:message_store:sqlalchemy'
 POSTGRESQL_URL = os.environ.get(
     'ZAQAR_TEST_POSTGRESQL_URL', 'postgresql://postgres@127.0.0.1:5432/postgres')
+REDIS_GROUP = 'drivers:message_store:redis'
+REDIS_URL = os.environ.get('ZAQAR_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
 
 
 # -- backends ---------------------------------------------------------------
@@ -41,9 +43,15 @@ def postgresql_backend(request):
     return Backend('sqlalchemy', ((SQLALCHEMY_GROUP, 'uri', uri),))
 
 
+def redis_backend(request):
+    uri = request.getfixturevalue('redis_prefix_uri')
+    return Backend('redis', ((REDIS_GROUP, 'uri', uri),))
+
+
 BACKENDS = {
     'sqlite': sqlite_backend,
     'postgresql': postgresql_backend,
+    'redis': redis_backend,
 }
 
 
@@ -72,6 +80,26 @@ def postgresql_database():
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture(scope='session')
+def redis_prefix_uri():
+    """REDIS_URL with a key prefix of this session's own, cleared at the end."""
+    import redis
+
+    prefix = f'zaqar_test_{uuid.uuid4().hex[:12]}'
+    separator = '&' if '?' in REDIS_URL else '?'
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        require_service('redis', str(err).strip())
+    try:
+        yield f'{REDIS_URL}{separator}prefix={prefix}'
+    finally:
+        for key in client.scan_iter(match=f'{prefix}:*', count=1000):
+            client.unlink(key)
+        client.close()
 
 
 @pytest.fixture(params=sorted(BACKENDS))

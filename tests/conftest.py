@@ -30,3 +30,7 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line(f'CI=true: {skipped} test(s) skipped; failing the run.',
                             red=True)
         session.exitstatus = 1
+
+
+# Session fixtures of the backends' servers, shared by every suite.
+pytest_plugins = ['tests.backends']

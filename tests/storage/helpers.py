@@ -1,6 +1,5 @@
-"""Backends, expected values and helpers shared by the storage tests."""
+"""Expected values and helpers shared by the storage tests."""
 
-import dataclasses
 import time
 import uuid
 
@@ -13,14 +12,6 @@ NAMESPACE = 'zaqar.data.storage'
 
 CLIENT = uuid.UUID('5f2b1e4a-9e8c-4f7a-8d1b-2c3d4e5f6a7b')
 OTHER_CLIENT = uuid.UUID('0c8f6d2e-3b4a-4e5f-9a8b-7c6d5e4f3a2b')
-
-
-@dataclasses.dataclass(frozen=True)
-class Backend:
-    """What it takes to build a driver: picklable, for other processes."""
-
-    entry_point: str
-    options: tuple = ()  # ((group, name, value), ...)
 
 
 def build_driver(backend):

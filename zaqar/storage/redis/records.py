@@ -24,12 +24,13 @@ def is_claim_id(text):
     return isinstance(text, str) and _CLAIM_ID.fullmatch(text) is not None
 
 
+# JSON admits lone surrogates ("\ud800"); keep them as the SQL store does.
 def pack(value):
-    return msgpack.packb(value, use_bin_type=True)
+    return msgpack.packb(value, use_bin_type=True, unicode_errors='surrogatepass')
 
 
 def unpack(data):
-    return msgpack.unpackb(data, raw=False)
+    return msgpack.unpackb(data, raw=False, unicode_errors='surrogatepass')
 
 
 def px(seconds):

@@ -1,0 +1,113 @@
+"""Every storage backend the suites run against, in one registry.
+
+Each backend is a factory in ``BACKENDS``: given the pytest request, it
+returns a ``Backend`` (entry point name and config overrides). It is plain
+data, so other processes can build their own driver from it. To add a
+driver (MongoDB, ...), write one factory and add it to ``BACKENDS``: the
+storage contract suite and the HTTP API suite then both run against it.
+
+Servers: ZAQAR_TEST_POSTGRESQL_URL names a PostgreSQL server (any database
+on it, default postgres@127.0.0.1:5432), where each session creates a
+database of its own and drops it at the end; ZAQAR_TEST_REDIS_URL names a
+Redis server (default 127.0.0.1:6379), where each session uses a key prefix
+of its own and deletes only those keys. An unreachable server skips its
+tests, or fails them under CI=true (tests/conftest.py).
+"""
+
+import dataclasses
+import os
+import uuid
+
+import pytest
+
+from tests.conftest import require_service
+
+SQLALCHEMY_GROUP = 'drivers:message_store:sqlalchemy'
+REDIS_GROUP = 'drivers:message_store:redis'
+POSTGRESQL_URL = os.environ.get(
+    'ZAQAR_TEST_POSTGRESQL_URL', 'postgresql://postgres@127.0.0.1:5432/postgres')
+REDIS_URL = os.environ.get('ZAQAR_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
+
+
+@dataclasses.dataclass(frozen=True)
+class Backend:
+    """What it takes to build a driver: picklable, for other processes."""
+
+    entry_point: str
+    options: tuple = ()  # ((group, name, value), ...)
+
+    def configure(self, conf):
+        conf.set_override('message_store', self.entry_point, group='drivers')
+        for group, name, value in self.options:
+            conf.set_override(name, value, group=group)
+        return conf
+
+
+def sqlite_backend(request):
+    tmp_path = request.getfixturevalue('tmp_path_factory').mktemp('sqlite')
+    uri = f'sqlite:///{tmp_path / "zaqar.sqlite"}'
+    return Backend('sqlalchemy', ((SQLALCHEMY_GROUP, 'uri', uri),))
+
+
+def postgresql_backend(request):
+    uri = request.getfixturevalue('postgresql_database')
+    return Backend('sqlalchemy', ((SQLALCHEMY_GROUP, 'uri', uri),))
+
+
+def redis_backend(request):
+    uri = request.getfixturevalue('redis_prefix_uri')
+    return Backend('redis', ((REDIS_GROUP, 'uri', uri),))
+
+
+BACKENDS = {
+    'sqlite': sqlite_backend,
+    'postgresql': postgresql_backend,
+    'redis': redis_backend,
+}
+
+
+@pytest.fixture(scope='session')
+def postgresql_database():
+    """A database of its own for this session, dropped at the end."""
+    import psycopg2
+    import sqlalchemy as sa
+
+    server = sa.engine.make_url(POSTGRESQL_URL)
+    params = {'host': server.host or '127.0.0.1', 'port': server.port or 5432,
+              'user': server.username or 'postgres',
+              'password': server.password, 'dbname': server.database or 'postgres',
+              'connect_timeout': 5}
+    name = f'zaqar_test_{uuid.uuid4().hex[:12]}'
+    try:
+        admin = psycopg2.connect(**params)
+    except psycopg2.OperationalError as err:
+        require_service('postgresql', str(err).strip())
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f'CREATE DATABASE {name}')
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope='session')
+def redis_prefix_uri():
+    """REDIS_URL with a key prefix of this session's own, cleared at the end."""
+    import redis
+
+    prefix = f'zaqar_test_{uuid.uuid4().hex[:12]}'
+    separator = '&' if '?' in REDIS_URL else '?'
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as err:
+        require_service('redis', str(err).strip())
+    try:
+        yield f'{REDIS_URL}{separator}prefix={prefix}'
+    finally:
+        for key in client.scan_iter(match=f'{prefix}:*', count=1000):
+            client.unlink(key)
+        client.close()

@@ -92,6 +92,32 @@ class DataDriverBase(abc.ABC):
         """Release connections. Safe to call more than once."""
 
 
+class ControllersDriver(DataDriverBase):
+    """A data driver whose controllers are built once, each from a class
+    taking the driver. Subclasses name the classes and call super().__init__
+    last, once what the controllers need is in place."""
+
+    queue_class = message_class = claim_class = None
+
+    def __init__(self, conf):
+        super().__init__(conf)
+        self._queues = self.queue_class(self)
+        self._messages = self.message_class(self)
+        self._claims = self.claim_class(self)
+
+    @property
+    def queue_controller(self):
+        return self._queues
+
+    @property
+    def message_controller(self):
+        return self._messages
+
+    @property
+    def claim_controller(self):
+        return self._claims
+
+
 class QueueController(abc.ABC):
     """Queues: named containers of messages, per project."""
 

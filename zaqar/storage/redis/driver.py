@@ -42,29 +42,18 @@ GC_BATCH = 1000
 GC_MAX_BATCHES = 100
 
 
-class DataDriver(base.DataDriverBase):
+class DataDriver(base.ControllersDriver):
     capabilities = (base.Capabilities.FIFO, base.Capabilities.CLAIMS,
                     base.Capabilities.AOD, base.Capabilities.HIGH_THROUGHPUT)
 
+    queue_class = queues.QueueController
+    message_class = messages.MessageController
+    claim_class = claims.ClaimController
+
     def __init__(self, conf):
-        super().__init__(conf)
         self._opts = conf[redis_conf.MESSAGE_GROUP]
         self._connection = connection.Connection(self._opts)
-        self._queues = queues.QueueController(self)
-        self._messages = messages.MessageController(self)
-        self._claims = claims.ClaimController(self)
-
-    @property
-    def queue_controller(self):
-        return self._queues
-
-    @property
-    def message_controller(self):
-        return self._messages
-
-    @property
-    def claim_controller(self):
-        return self._claims
+        super().__init__(conf)
 
     @property
     def gc_interval(self):

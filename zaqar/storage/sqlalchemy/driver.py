@@ -66,12 +66,15 @@ def translate_errors():
         raise errors.ConnectionError() from exc
 
 
-class DataDriver(base.DataDriverBase):
+class DataDriver(base.ControllersDriver):
     capabilities = (base.Capabilities.FIFO, base.Capabilities.CLAIMS,
                     base.Capabilities.DURABILITY, base.Capabilities.AOD)
 
+    queue_class = queues.QueueController
+    message_class = messages.MessageController
+    claim_class = claims.ClaimController
+
     def __init__(self, conf):
-        super().__init__(conf)
         self._opts = conf[sqlalchemy_conf.MESSAGE_GROUP]
         self._engine = None
         self._pid = None
@@ -79,21 +82,7 @@ class DataDriver(base.DataDriverBase):
         # An in-memory SQLite database is one shared connection: one
         # transaction at a time.
         self._serial = contextlib.nullcontext()
-        self._queues = queues.QueueController(self)
-        self._messages = messages.MessageController(self)
-        self._claims = claims.ClaimController(self)
-
-    @property
-    def queue_controller(self):
-        return self._queues
-
-    @property
-    def message_controller(self):
-        return self._messages
-
-    @property
-    def claim_controller(self):
-        return self._claims
+        super().__init__(conf)
 
     @property
     def gc_interval(self):

@@ -7,13 +7,13 @@ percentiles. Example:
     .venv/bin/python benchmarks/backend_figures.py --uri sqlite:////tmp/b.sqlite
     .venv/bin/python benchmarks/backend_figures.py \
         --uri postgresql://postgres@127.0.0.1:5432/zaqar_bench
+    .venv/bin/python benchmarks/backend_figures.py --uri redis://127.0.0.1:6379?prefix=bench
 """
 
 import argparse
 import concurrent.futures
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,9 +32,11 @@ def free_port():
 def start_server(uri, workers, state):
     port = free_port()
     config = os.path.join(state, 'zaqar.conf')
+    store = 'redis' if uri.startswith('redis') else 'sqlalchemy'
     with open(config, 'w') as handle:
         handle.write(f'[DEFAULT]\nstate_path = {state}\n'
-                     f'[drivers:message_store:sqlalchemy]\nuri = {uri}\n'
+                     f'[drivers]\nmessage_store = {store}\n'
+                     f'[drivers:message_store:{store}]\nuri = {uri}\n'
                      f'[drivers:transport:wsgi]\nport = {port}\nworkers = {workers}\n')
     script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
     proc = subprocess.Popen([script, '--config-file', config],

@@ -42,7 +42,7 @@ ensure_postgresql() {
         as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | tail -1)" main start
         wait_port 5432
     fi
-    if ! PGCONNECT_TIMEOUT=3 psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' \
+    if ! PGCONNECT_TIMEOUT=3 psql -w -h 127.0.0.1 -U postgres -d postgres -c 'select 1' \
             >/dev/null 2>&1; then
         # A stock Debian server asks for a password over TCP: give the test role one.
         log "setting a password for the postgres role"

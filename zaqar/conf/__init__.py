@@ -19,10 +19,13 @@ def new(args=None, config_files=None):
     """Build, register and parse a fresh ConfigOpts."""
     from oslo_config import cfg
     from oslo_log import log
+    from oslo_policy import opts as policy_opts
 
     conf = cfg.ConfigOpts()
     register_opts(conf)
     log.register_options(conf)
+    # [oslo_policy] is parsed with the rest, so policy_file can be set there.
+    policy_opts.set_defaults(conf, policy_file='policy.yaml')
     kwargs = {'project': 'zaqar'}
     if config_files is not None:
         kwargs['default_config_files'] = config_files

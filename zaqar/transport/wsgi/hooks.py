@@ -5,6 +5,7 @@ api-v2.md section 2.2 gives.
 """
 
 import pecan.hooks
+from oslo_context import context as oslo_context
 
 from zaqar.api import context as api_context
 from zaqar.api import errors
@@ -47,12 +48,17 @@ class ContextHook(pecan.hooks.PecanHook):
         segments = path.split('/')
         if len(segments) > 3 and segments[2] == 'queues':
             self._validate.queue_identification(segments[3], project)
-        request.context['zaqar'] = api_context.RequestContext(
+        ctx = api_context.RequestContext(
             project_id=project, client_id=client_id,
             roles=tuple(r.strip() for r in headers.get('X-Roles', '').split(',')
                         if r.strip()),
             user_id=headers.get('X-User-Id'),
             request_id=request.environ.get('openstack.request_id'))
+        request.context['zaqar'] = ctx
+        # Stored per thread by oslo.context, so oslo.log puts the request id
+        # and project in every log line written while handling the request.
+        oslo_context.RequestContext(request_id=ctx.request_id, project_id=project,
+                                    user_id=ctx.user_id)
 
     @staticmethod
     def _project(headers):

@@ -37,6 +37,10 @@ def serve(conf, app, storage):
         'threads': group.threads,
         'worker_class': 'gthread',
         'post_fork': post_fork,
+        # Idle keep-alive connections cost no thread under gthread; a longer
+        # timeout than gunicorn's 2 s spares clients that pause between
+        # requests a reset connection.
+        'keepalive': 60,
         'accesslog': '-',
         'errorlog': '-',
         'proc_name': 'zaqar-server',

@@ -7,7 +7,10 @@ MANAGEMENT_GROUP = 'drivers:management_store:redis'
 
 _URI_HELP = ('Redis URI: redis://[[user]:password@]host[:port]'
              '[?socket_timeout=SECONDS&dbid=N&prefix=KEYPREFIX] or, for a '
-             'Unix socket, redis://[[user]:password@]/path/to.sock[?...]. '
+             'Unix socket, redis://[[user]:password@]/path/to.sock[?...]; '
+             'for Sentinel, redis://host1[:port],host2[:port]?master=NAME'
+             '[&sentinel_username=U&sentinel_password=P&...]. A password '
+             'needs its leading ":" even without a user. '
              '"prefix" (default "zaqar") starts every key, so several '
              'deployments (or test runs) can share one Redis database.')
 
@@ -15,7 +18,8 @@ _CONNECTION_OPTS = [
     cfg.StrOpt('uri', default='redis://127.0.0.1:6379', secret=True, help=_URI_HELP),
     cfg.IntOpt('max_reconnect_attempts', default=10, min=0,
                help='Times a command is retried when the connection to Redis '
-                    'fails.'),
+                    'fails; with reconnect_sleep it bounds how long a request '
+                    'waits for an absent server before answering 503.'),
     cfg.FloatOpt('reconnect_sleep', default=1.0, min=0,
                  help='Seconds to wait before each reconnection attempt.'),
 ]

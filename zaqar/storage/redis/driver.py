@@ -12,15 +12,24 @@ Features:
     indexes in bounded batches.
 
 URI format:
-    ``redis://[[user]:password@]host[:port][?socket_timeout=S&dbid=N&prefix=P]``
-    or a Unix socket ``redis://[[user]:password@]/path/to.sock[?...]``.
+    ``redis://[[user]:password@]host[:port][?socket_timeout=S&dbid=N&prefix=P]``,
+    a Unix socket ``redis://[[user]:password@]/path/to.sock[?...]`` (or
+    ``unix:///path/to.sock``), or Sentinel
+    ``redis://host1[:port],host2[:port]?master=NAME[&sentinel_username=U&
+    sentinel_password=P&...]`` (or ``redis+sentinel://...``): the client
+    asks the sentinels for the master and follows a failover by itself.
     A password needs its ``:`` even without a user. ``prefix`` (default
     ``zaqar``) starts every key, so several deployments or test runs can
-    share one database. Sentinel URIs are not supported yet.
+    share one database. See connection.py for the details.
+
+    Durability: a post is acknowledged once the master has it. Redis
+    replicates asynchronously, so a post acknowledged just before the
+    master dies may be missing from the promoted replica.
 
 Options (``[drivers:message_store:redis]``):
     ``uri``: the URI above. ``max_reconnect_attempts``, ``reconnect_sleep``:
-    retries (and seconds between them) when connecting fails.
+    retries (and seconds between them) when connecting fails; they bound
+    how long a request waits for an absent server (then: 503).
     ``gc_interval``: seconds between removals of expired messages in each
     server process (0: leave it to zaqar-gc).
 

@@ -1,4 +1,4 @@
-"""A real zaqar-server process, started from its console script."""
+"""A real zaqar-server process per store, started from its console script."""
 
 import os
 import socket
@@ -9,6 +9,8 @@ import time
 import pytest
 import requests
 
+from tests.backends import BACKENDS
+
 
 def _free_port():
     with socket.socket() as sock:
@@ -16,14 +18,35 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+def _store_sections(backend):
+    sections = {'drivers': {'message_store': backend.entry_point}}
+    for group, name, value in backend.options:
+        sections.setdefault(group, {})[name] = value
+    return ''.join(f'[{group}]\n' + ''.join(f'{k} = {v}\n' for k, v in opts.items())
+                   for group, opts in sections.items())
+
+
+@pytest.fixture(scope='session', params=sorted(BACKENDS))
+def server_url(request, tmp_path_factory):
+    """A server on each store in turn."""
+    backend = BACKENDS[request.param](request)
+    yield from _serve(tmp_path_factory, _store_sections(backend))
+
+
 @pytest.fixture(scope='session')
-def server_url(tmp_path_factory):
+def default_server_url(tmp_path_factory):
+    """A server on its embedded default store (unittest classes cannot be
+    parametrised by fixtures)."""
+    yield from _serve(tmp_path_factory, '')
+
+
+def _serve(tmp_path_factory, sections):
     state = tmp_path_factory.mktemp('server')
     port = _free_port()
     config = state / 'zaqar.conf'
     config.write_text(
         f'[DEFAULT]\nstate_path = {state}\n'
-        f'[drivers:transport:wsgi]\nport = {port}\nworkers = 2\n')
+        f'[drivers:transport:wsgi]\nport = {port}\nworkers = 2\n' + sections)
     script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
     log = open(state / 'server.log', 'w')
     proc = subprocess.Popen([script, '--config-file', str(config)],

@@ -12,10 +12,10 @@ from zaqarclient.transport import http
 
 
 @pytest.fixture(autouse=True, scope='class')
-def _aim_at_server(request, server_url):
+def _aim_at_server(request, default_server_url):
     enabled = client_base._RUN_FUNCTIONAL
     client_base._RUN_FUNCTIONAL = True
-    request.cls.url = server_url
+    request.cls.url = default_server_url
     yield
     client_base._RUN_FUNCTIONAL = enabled
 

@@ -70,6 +70,7 @@ def actions(api, queue):
         claim['ids'] = [m['id'] for m in response.json['messages']]
 
     return [
+        ('first post, queue', post_one),  # this process has not seen the queue
         ('post 1 message', post_one),
         ('post 10 messages', lambda: api.post_json(
             f'/v2/queues/{queue}/messages', {'messages': [{'body': i} for i in range(10)]})),

@@ -339,3 +339,41 @@ class TestExpiry:
         time.sleep(1.2)
         assert driver.gc() >= 1
         assert ids_of(messages.list('q', project).items) == [long]
+
+
+class TestPostExpectingMetadata:
+    """post(expect_metadata=...) checks the stored metadata atomically."""
+
+    def test_matching_metadata_posts(self, queues, messages, project):
+        queues.create('q', project, {'_default_message_ttl': 120})
+        ids = messages.post('q', [{'ttl': 60, 'body': 1, 'delay': 0}], CLIENT, project,
+                            expect_metadata={'_default_message_ttl': 120})
+        assert ids_of(messages.bulk_get('q', ids, project)) == ids
+
+    def test_missing_queue_counts_as_empty_metadata(self, queues, messages, project):
+        ids = messages.post('q', [{'ttl': 60, 'body': 1, 'delay': 0}], CLIENT, project,
+                            expect_metadata={})
+        assert len(ids) == 1
+        assert queues.get_metadata('q', project) == {}
+
+    @pytest.mark.parametrize('stored,expected', [
+        ({'_default_message_ttl': 120}, {}),
+        ({}, {'_default_message_delay': 5}),
+        ({'a': 1}, {'a': 2}),
+    ])
+    def test_other_metadata_stores_nothing_and_says_what_is_stored(
+            self, queues, messages, project, stored, expected):
+        queues.create('q', project, stored)
+        with pytest.raises(errors.QueueMetadataChanged) as info:
+            messages.post('q', [{'ttl': 60, 'body': 1, 'delay': 0}], CLIENT, project,
+                          expect_metadata=expected)
+        assert info.value.metadata == stored
+        assert messages.list('q', project, echo=True, include_claimed=True) == ([], None)
+
+    def test_a_missing_queue_is_not_created_when_the_check_fails(
+            self, queues, messages, project):
+        with pytest.raises(errors.QueueMetadataChanged) as info:
+            messages.post('q', [{'ttl': 60, 'body': 1, 'delay': 0}], CLIENT, project,
+                          expect_metadata={'a': 1})
+        assert info.value.metadata == {}
+        assert queues.exists('q', project) is False

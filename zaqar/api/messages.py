@@ -6,6 +6,7 @@ import json
 from zaqar.api import errors
 from zaqar.storage import errors as storage_errors
 
+POST_ATTEMPTS = 3
 _CLAIMED = 'This message is claimed; it cannot be deleted without a valid claim ID.'
 _DELETE_ERRORS = {
     storage_errors.MessageIsClaimed: (errors.Forbidden, _CLAIMED),
@@ -38,12 +39,37 @@ class Messages:
         self._checksum = deps.conf.enable_checksum
 
     def post(self, ctx, queue, document, content_length):
+        """Post with remembered metadata, checked by the store atomically:
+        one round trip when the memory is right, a retry when it is not."""
         self._deps.enforce('messages:create', ctx)
+        metadata = self._queues.cache.get(ctx.project_id, queue)
+        fresh = metadata is None
+        if fresh:
+            metadata = self._queues.metadata_or_empty(ctx, queue)
+        for _ in range(POST_ATTEMPTS):
+            try:
+                messages = self._prepare(document, content_length, metadata)
+            except errors.BadRequest:
+                if fresh:
+                    raise
+                # Judge a rejection by the stored metadata, not by memory.
+                metadata, fresh = self._queues.metadata_or_empty(ctx, queue), True
+                continue
+            try:
+                return self._store.post(queue, messages, ctx.client_id,
+                                        ctx.project_id, expect_metadata=metadata)
+            except storage_errors.QueueMetadataChanged as exc:
+                metadata, fresh = exc.metadata, True
+                self._queues.cache.put(ctx.project_id, queue, metadata)
+        # Metadata changing under every attempt: post on the latest read.
         metadata = self._queues.metadata_or_empty(ctx, queue)
+        messages = self._prepare(document, content_length, metadata)
+        return self._store.post(queue, messages, ctx.client_id, ctx.project_id)
+
+    def _prepare(self, document, content_length, metadata):
         self._deps.validate.message_post_length(
             content_length, metadata.get('_max_messages_post_size'))
-        messages = self._sanitize(document, metadata)
-        return self._store.post(queue, messages, ctx.client_id, ctx.project_id)
+        return self._sanitize(document, metadata)
 
     def _sanitize(self, document, metadata):
         if not isinstance(document, dict) or 'messages' not in document:

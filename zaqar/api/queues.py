@@ -1,6 +1,6 @@
 """Queue actions of the service layer."""
 
-from zaqar.api import errors, patch
+from zaqar.api import errors, metadata_cache, patch
 from zaqar.storage import errors as storage_errors
 
 RESOURCE_TYPES = ('messages', 'subscriptions')
@@ -24,6 +24,7 @@ class Queues:
         self._deps = deps
         self._store = deps.storage.queue_controller
         self._defaults = reserved_defaults(deps.conf.transport)
+        self.cache = metadata_cache.MetadataCache()
 
     def with_defaults(self, metadata):
         shown = dict(metadata)
@@ -51,6 +52,7 @@ class Queues:
         if not isinstance(metadata, dict):
             raise errors.InvalidBody('Queue metadata must be a JSON object.')
         self._deps.validate.queue_metadata(metadata)
+        self.cache.forget(ctx.project_id, name)
         return self._store.create(name, ctx.project_id, metadata)
 
     def get(self, ctx, name):
@@ -58,10 +60,13 @@ class Queues:
         return self.with_defaults(self.metadata_or_empty(ctx, name))
 
     def metadata_or_empty(self, ctx, name):
+        """The stored metadata ({} for a missing queue), remembered."""
         try:
-            return self._store.get_metadata(name, ctx.project_id)
+            metadata = self._store.get_metadata(name, ctx.project_id)
         except storage_errors.QueueDoesNotExist:
-            return {}
+            metadata = {}
+        self.cache.put(ctx.project_id, name, metadata)
+        return metadata
 
     def update(self, ctx, name, document):
         self._deps.enforce('queues:update', ctx)
@@ -72,11 +77,13 @@ class Queues:
             raise errors.NotFound(str(exc)) from None
         updated = patch.apply(current, changes, self._defaults)
         self._deps.validate.queue_metadata(updated)
+        self.cache.forget(ctx.project_id, name)
         self._store.set_metadata(name, updated, ctx.project_id)
         return self.with_defaults(updated)
 
     def delete(self, ctx, name):
         self._deps.enforce('queues:delete', ctx)
+        self.cache.forget(ctx.project_id, name)
         self._store.delete(name, ctx.project_id)
 
     def stats(self, ctx, name):

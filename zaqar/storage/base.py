@@ -180,8 +180,15 @@ class MessageController(abc.ABC):
     """Messages of a queue, in FIFO order per queue."""
 
     @abc.abstractmethod
-    def post(self, queue, messages, client_uuid, project):
+    def post(self, queue, messages, client_uuid, project, expect_metadata=None):
         """Store messages; return their ids (str) in input order.
+
+        With ``expect_metadata`` (a dict), first check, atomically with the
+        post, that the queue's stored metadata equals it (a missing queue
+        counts as ``{}``); if not, store nothing and raise
+        QueueMetadataChanged carrying the current metadata. This lets the
+        service layer build messages from metadata it remembers and still
+        never post under stale rules, in one round trip.
 
         Each of ``messages`` is ``{"ttl": int, "body": ..., "delay": int}``
         (delay in seconds, 0 for none) and may carry ``"checksum"``.

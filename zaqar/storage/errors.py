@@ -82,3 +82,13 @@ class MessageConflict(Conflict):
 
     def __init__(self, queue, project):
         super().__init__(queue=queue, project=project)
+
+
+class QueueMetadataChanged(StorageError):
+    """A post expected other queue metadata than the store holds now."""
+
+    msg = 'The metadata of queue {queue} changed'
+
+    def __init__(self, queue, metadata):
+        super().__init__(queue=queue)
+        self.metadata = metadata

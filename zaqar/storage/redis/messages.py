@@ -13,15 +13,18 @@ class MessageController(base.MessageController):
     def __init__(self, driver):
         self._driver = driver
 
-    def post(self, queue, messages, client_uuid, project):
+    def post(self, queue, messages, client_uuid, project, expect_metadata=None):
         now = time.time()
         client = '' if client_uuid is None else str(client_uuid)
         # Serialised before anything is sent: a bad body stores nothing.
-        args = [client]
+        expected = b'' if expect_metadata is None else records.pack(expect_metadata)
+        args = [expected, client]
         for message in messages:
             args.extend(_fields(message, now))
         with self._driver.session() as session:
             first = session.script('post', project, queue, now, *args)
+        if isinstance(first, list):  # the script found other metadata
+            raise errors.QueueMetadataChanged(queue, records.unpack(first[0]))
         return [str(first + i) for i in range(len(messages))]
 
     def list(self, queue, project, marker=None, limit=10, echo=False,

@@ -14,12 +14,17 @@ class MessageController(base.MessageController):
     def __init__(self, driver):
         self._driver = driver
 
-    def post(self, queue, messages, client_uuid, project):
+    def post(self, queue, messages, client_uuid, project, expect_metadata=None):
         now = time.time()
         client = '' if client_uuid is None else str(client_uuid)
         rows = [_row(message, project, queue, client, now) for message in messages]
         with self._driver.write() as conn:
             utils.lock_queue(conn, project, queue, now)
+            if expect_metadata is not None:
+                current = utils.queue_metadata(conn, project, queue) or {}
+                if current != expect_metadata:
+                    # Raising rolls back the whole transaction.
+                    raise errors.QueueMetadataChanged(queue, current)
             ids = _insert(conn, rows) if rows else []
         return [str(mid) for mid in ids]
 

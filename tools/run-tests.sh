@@ -52,8 +52,10 @@ ensure_postgresql() {
 }
 
 ensure_redis() {
-    if [ -n "${ZAQAR_TEST_REDIS_URL:-}" ] || port_open 6379; then return; fi
+    # tests/redis start redis-server processes of their own: the binary is
+    # needed even when a server already answers.
     command -v redis-server >/dev/null || apt_install redis-server
+    if [ -n "${ZAQAR_TEST_REDIS_URL:-}" ] || port_open 6379; then return; fi
     log "starting Redis"
     redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
         --dir /tmp --logfile /tmp/zaqar-test-redis.log

@@ -97,9 +97,8 @@ class Queues:
             if not isinstance(document, dict) or 'resource_types' not in document:
                 raise errors.BadRequest('Post body must contain key "resource_types".')
             types = document['resource_types']
-            if (not isinstance(types, list)
-                    or not set(map(str, types)) <= set(RESOURCE_TYPES)
-                    or not all(isinstance(t, str) for t in types)):
+            if not isinstance(types, list) or not all(
+                    isinstance(t, str) and t in RESOURCE_TYPES for t in types):
                 raise errors.BadRequest(
                     f'Resource types must be a sub set of {set(RESOURCE_TYPES)}.')
         if 'messages' in types:

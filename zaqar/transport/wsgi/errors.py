@@ -4,7 +4,6 @@ Service-layer errors carry their own status; storage errors are mapped by
 class here; anything else is a 500 whose traceback goes to the log only.
 """
 
-import json
 import logging
 
 import webob.exc
@@ -57,12 +56,7 @@ def json_error(status, title, description=None, headers=None, link=None):
         body['description'] = description
     if link is not None:
         body['link'] = link
-    response = utils.Response(
-        status=status, body=json.dumps(body).encode(),
-        content_type='application/json', charset=None)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return utils.respond(status, body, headers)
 
 
 def to_response(exc, request_id=None):

@@ -8,7 +8,7 @@ import webob
 
 from zaqar.api import errors
 
-_INT = re.compile(r'^\s*[+-]?\d+\s*$')
+INTEGER = re.compile(r'^\s*[+-]?\d+\s*$')
 _TRUE = {'true', 'True', 't', 'yes', 'y', '1', 'on'}
 _FALSE = {'false', 'False', 'f', 'no', 'n', '0', 'off'}
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
@@ -29,7 +29,7 @@ def get_int(request, name, default=None):
     value = _last(request, name)
     if value is None:
         return default
-    if not _INT.match(value):
+    if not INTEGER.match(value):
         raise errors.InvalidParameter(
             f'The "{name}" parameter is invalid. The value must be an integer.')
     return int(value)

@@ -17,7 +17,7 @@ def _kfilter(request):
     kfilter = {}
     for key, value in request.GET.items():
         if key not in _LIST_PARAMS and value != '':
-            kfilter[key] = int(value) if utils._INT.match(value) else value
+            kfilter[key] = int(value) if utils.INTEGER.match(value) else value
     return kfilter
 
 

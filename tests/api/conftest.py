@@ -20,20 +20,29 @@ from zaqar.transport.wsgi import app as wsgi_app
 
 
 @pytest.fixture(scope='session', params=sorted(BACKENDS))
-def make_app(request):
-    """``make_app(**defaults)``: the app of this backend with [DEFAULT] overrides.
+def make_app(request, tmp_path_factory):
+    """``make_app(config_text=None, **overrides)``: the app of this backend.
 
-    Apps with the same overrides are built once and shared by the session.
+    ``config_text`` is read as a zaqar.conf file (for options that only a
+    file can set, such as a keystoneauth plugin's); ``name=value`` overrides
+    [DEFAULT] and ``group__name=value`` another group. Apps with the same
+    configuration are built once and shared by the session.
     """
     backend = BACKENDS[request.param](request)
     built = {}
 
-    def make(**overrides):
-        key = tuple(sorted(overrides.items()))
+    def make(config_text=None, **overrides):
+        key = (config_text, tuple(sorted(overrides.items())))
         if key not in built:
-            conf = backend.configure(zconf.new(args=[]))
-            for name, value in overrides.items():
-                conf.set_override(name, value)
+            files = []
+            if config_text:
+                path = tmp_path_factory.mktemp('conf') / 'zaqar.conf'
+                path.write_text(config_text)
+                files.append(str(path))
+            conf = backend.configure(zconf.new(args=[], config_files=files))
+            for option, value in overrides.items():
+                group, _, name = option.rpartition('__')
+                conf.set_override(name, value, group=group or None)
             built[key] = webtest.TestApp(wsgi_app.build(conf))
         return built[key]
 

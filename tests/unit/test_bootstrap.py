@@ -56,3 +56,23 @@ def test_server_with_unknown_driver_exits_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "zaqar-server: cannot load driver 'nonesuch' from namespace "
         "'zaqar.data.storage': no such entry point"]
+
+
+def test_keystone_without_service_credentials_stops_start_up(tmp_path):
+    config = tmp_path / 'zaqar.conf'
+    config.write_text(f'[DEFAULT]\nauth_strategy = keystone\nstate_path = {tmp_path}\n')
+    script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
+    result = subprocess.run([script, '--config-file', str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "zaqar-server: cannot load driver 'wsgi' from namespace 'zaqar.transport': "
+        "ValueError: auth_strategy = keystone needs [keystone_authtoken] auth_type "
+        "(e.g. password), auth_url and the service credentials that validate tokens")
+
+
+def test_unknown_auth_strategy_is_refused(tmp_path):
+    config = tmp_path / 'zaqar.conf'
+    config.write_text('[DEFAULT]\nauth_strategy = noauth\n')
+    with pytest.raises(ValueError, match='auth_strategy'):
+        zaqar_conf.new(args=[], config_files=[str(config)]).auth_strategy  # noqa: B018

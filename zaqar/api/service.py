@@ -4,7 +4,7 @@ Every transport calls it with a RequestContext; it enforces policy,
 validates limits and calls storage.
 """
 
-from zaqar.api import claims, messages, queues, validation
+from zaqar.api import claims, messages, queues, shares, validation
 
 
 class Dependencies:
@@ -27,6 +27,7 @@ class Service:
         self.queues = queues.Queues(deps)
         self.messages = messages.Messages(deps, self.queues)
         self.claims = claims.Claims(deps)
+        self.shares = shares.Shares(deps)
 
     def ping(self, ctx):
         self.enforce('ping:get', ctx)

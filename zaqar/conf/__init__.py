@@ -15,6 +15,15 @@ def register_opts(conf):
     return conf
 
 
+def _register_library_opts(conf):
+    # [keystone_authtoken] is keystonemiddleware's; registered up front so
+    # the file is parsed (and misspelt values rejected) at start-up.
+    from keystonemiddleware import auth_token
+
+    for group, opts in auth_token.list_opts():
+        conf.register_opts(opts, group=group)
+
+
 def new(args=None, config_files=None):
     """Build, register and parse a fresh ConfigOpts."""
     from oslo_config import cfg
@@ -24,6 +33,7 @@ def new(args=None, config_files=None):
     conf = cfg.ConfigOpts()
     register_opts(conf)
     log.register_options(conf)
+    _register_library_opts(conf)
     # [oslo_policy] is parsed with the rest, so policy_file can be set there.
     policy_opts.set_defaults(conf, policy_file='policy.yaml')
     kwargs = {'project': 'zaqar'}

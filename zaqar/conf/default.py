@@ -30,7 +30,11 @@ OPTS = [
     cfg.BoolOpt('enable_checksum', default=False,
                 help='Store an MD5 checksum of each message body and return it.'),
     cfg.StrOpt('auth_strategy', default='',
-               help='"keystone" to require Keystone tokens; empty for no auth.'),
+               choices=[('', 'no authentication: X-Project-ID and X-Roles are trusted'),
+                        ('keystone', 'Keystone tokens, checked by keystonemiddleware '
+                                     'with the [keystone_authtoken] options')],
+               help='How callers are authenticated. Pre-signed requests and '
+                    'GET / never need a token.'),
     cfg.StrOpt('state_path', default=_default_state_path(),
                sample_default='~/.local/state/zaqar',
                help='Directory for local state, such as the embedded SQLite '

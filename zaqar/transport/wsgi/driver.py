@@ -3,8 +3,11 @@
 The middleware chain is composed here in plain Python (no paste.deploy);
 outermost first:
 
+* CORS (oslo.middleware, from [cors]): preflight answers for browsers,
+  before authentication, which a preflight never carries.
 * RequestId: every response, errors included, carries
   X-OpenStack-Request-Id, so it wraps everything.
+* the auth gate (auth.py): public, pre-signed or Keystone-authenticated.
 * the Pecan app, whose hooks check headers and turn errors into JSON.
 """
 
@@ -14,7 +17,7 @@ import pecan
 import webob.multidict
 
 from zaqar.api import errors
-from zaqar.transport.wsgi import hooks, middleware
+from zaqar.transport.wsgi import auth, hooks, middleware
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
@@ -75,13 +78,11 @@ class Driver:
     def __init__(self, conf, service):
         self.conf = conf
         self.service = service
-        self._app = None
+        # Built here, so a bad [keystone_authtoken] stops start-up.
+        from oslo_middleware import cors
 
-    @property
-    def app(self):
-        if self._app is None:
-            self._app = middleware.RequestId(build_pecan_app(self.conf, self.service))
-        return self._app
+        self.app = cors.CORS(middleware.RequestId(
+            auth.Gate(build_pecan_app(conf, service), conf)), conf)
 
     def listen(self):
         from zaqar.transport.wsgi import server

@@ -1,4 +1,4 @@
-"""/v2/queues and /v2/queues/{queue_name}[/stats|/purge]."""
+"""/v2/queues and /v2/queues/{queue_name}[/stats|/purge|/share]."""
 
 import time
 
@@ -56,11 +56,26 @@ class Purge:
         return utils.respond(204)
 
 
+class Share:
+    def __init__(self, service, name):
+        self._service, self._name = service, name
+
+    index = base.allow('POST')
+
+    @index.when(method='POST')
+    def post(self, **_):
+        document = utils.read_json(base.request())
+        signed = self._service.shares.share(
+            base.context(), f'/v2/queues/{self._name}', document)
+        return utils.respond(200, signed)
+
+
 class Queue:
     def __init__(self, service, name):
         self._service, self._name = service, name
         self.stats = Stats(service, name)
         self.purge = Purge(service, name)
+        self.share = Share(service, name)
         self.messages = messages.Messages(service, name)
         self.claims = claims.Claims(service, name)
 

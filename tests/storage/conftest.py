@@ -66,3 +66,8 @@ def post(messages, project):
 
     return post
 
+
+
+@pytest.fixture
+def subscriptions(driver):
+    return driver.subscription_controller

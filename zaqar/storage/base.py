@@ -77,6 +77,11 @@ class DataDriverBase(abc.ABC):
     def claim_controller(self):
         """The ClaimController of this store."""
 
+    @property
+    @abc.abstractmethod
+    def subscription_controller(self):
+        """The SubscriptionController of this store."""
+
     @abc.abstractmethod
     def is_alive(self):
         """Return True when the backend answers, False otherwise; never raise."""
@@ -97,13 +102,14 @@ class ControllersDriver(DataDriverBase):
     taking the driver. Subclasses name the classes and call super().__init__
     last, once what the controllers need is in place."""
 
-    queue_class = message_class = claim_class = None
+    queue_class = message_class = claim_class = subscription_class = None
 
     def __init__(self, conf):
         super().__init__(conf)
         self._queues = self.queue_class(self)
         self._messages = self.message_class(self)
         self._claims = self.claim_class(self)
+        self._subscriptions = self.subscription_class(self)
 
     @property
     def queue_controller(self):
@@ -116,6 +122,10 @@ class ControllersDriver(DataDriverBase):
     @property
     def claim_controller(self):
         return self._claims
+
+    @property
+    def subscription_controller(self):
+        return self._subscriptions
 
 
 class QueueController(abc.ABC):
@@ -283,3 +293,56 @@ class ClaimController(abc.ABC):
     def delete(self, queue, claim_id, project):
         """Release a claim: its messages are free at once. Silent if the
         claim is missing or expired."""
+
+
+class SubscriptionController(abc.ABC):
+    """Subscriptions: a subscriber URI that receives what is posted to a
+    queue (its ``source``), per project.
+
+    A *subscription dict* has exactly the keys ``id`` (str), ``source``
+    (the queue name), ``subscriber`` (str), ``ttl`` (int), ``age`` (int,
+    seconds since it was created or its ttl last set), ``options`` (dict)
+    and ``confirmed`` (bool). A subscription expires ``ttl`` seconds after
+    it was created or its ttl last set, and is invisible from then on.
+    (project, source, subscriber) is unique among live subscriptions, also
+    under concurrent creates. Subscriptions outlive their queue: deleting
+    a queue leaves them (as upstream does); purge removes them.
+    """
+
+    @abc.abstractmethod
+    def list(self, queue, project, marker=None, limit=10):
+        """Return a Page of subscription dicts in creation order."""
+
+    @abc.abstractmethod
+    def get(self, queue, subscription_id, project):
+        """Return a subscription dict; raise SubscriptionDoesNotExist when
+        the id is malformed, unknown, expired, or of another queue or
+        project."""
+
+    @abc.abstractmethod
+    def get_with_subscriber(self, queue, subscriber, project):
+        """Return the live subscription of ``subscriber`` to the queue, or
+        None."""
+
+    @abc.abstractmethod
+    def create(self, queue, subscriber, ttl, options, project, confirmed=False):
+        """Store a subscription; return its id, or None when the subscriber
+        already has a live subscription to the queue (left unchanged)."""
+
+    @abc.abstractmethod
+    def update(self, queue, subscription_id, project, **fields):
+        """Change ``subscriber``, ``ttl`` (restarting the expiry clock) or
+        ``options``. Raise SubscriptionDoesNotExist, or
+        SubscriptionAlreadyExists when the new subscriber is taken."""
+
+    @abc.abstractmethod
+    def confirm(self, queue, subscription_id, project, confirmed=True):
+        """Set ``confirmed``; raise SubscriptionDoesNotExist."""
+
+    @abc.abstractmethod
+    def delete(self, queue, subscription_id, project):
+        """Remove a subscription; silent when there is none."""
+
+    @abc.abstractmethod
+    def purge(self, queue, project):
+        """Remove every subscription of the queue."""

@@ -92,3 +92,15 @@ class QueueMetadataChanged(StorageError):
     def __init__(self, queue, metadata):
         super().__init__(queue=queue)
         self.metadata = metadata
+
+
+class SubscriptionDoesNotExist(DoesNotExist):
+    msg = 'Subscription {sid} does not exist'
+
+    def __init__(self, sid):
+        super().__init__(sid=sid)
+
+
+class SubscriptionAlreadyExists(Conflict):
+    msg = ('Such subscription already exists. Subscriptions are unique by '
+           'project + queue + subscriber URI.')

@@ -43,7 +43,7 @@ import time
 
 from zaqar.conf import redis as redis_conf
 from zaqar.storage import base
-from zaqar.storage.redis import claims, connection, messages, queues
+from zaqar.storage.redis import claims, connection, messages, queues, subscriptions
 
 LOG = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class DataDriver(base.ControllersDriver):
     queue_class = queues.QueueController
     message_class = messages.MessageController
     claim_class = claims.ClaimController
+    subscription_class = subscriptions.SubscriptionController
 
     def __init__(self, conf):
         self._opts = conf[redis_conf.MESSAGE_GROUP]

@@ -11,7 +11,8 @@ SCRIPT_DIR = pathlib.Path(__file__).parent / 'scripts'
 NAMES = ('post', 'list', 'delete', 'bulk_delete', 'pop', 'stats',
          'claim', 'claim_get', 'claim_update', 'claim_delete',
          'queue_create', 'queue_set_metadata', 'queue_delete', 'queue_purge',
-         'queue_list', 'gc')
+         'queue_list', 'gc', 'sub_create', 'sub_update', 'sub_get', 'sub_list',
+         'sub_delete')
 
 
 @functools.cache

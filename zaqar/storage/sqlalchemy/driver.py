@@ -34,7 +34,7 @@ from sqlalchemy import pool as sa_pool
 
 from zaqar.conf import sqlalchemy as sqlalchemy_conf
 from zaqar.storage import base, errors
-from zaqar.storage.sqlalchemy import claims, messages, queues, tables
+from zaqar.storage.sqlalchemy import claims, messages, queues, subscriptions, tables
 
 LOG = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class DataDriver(base.ControllersDriver):
     queue_class = queues.QueueController
     message_class = messages.MessageController
     claim_class = claims.ClaimController
+    subscription_class = subscriptions.SubscriptionController
 
     def __init__(self, conf):
         self._opts = conf[sqlalchemy_conf.MESSAGE_GROUP]
@@ -159,6 +160,7 @@ class DataDriver(base.ControllersDriver):
             removed += count
             if count < GC_BATCH:
                 break
+        self._subscriptions.remove_expired(GC_BATCH)
         return removed
 
     def close(self):

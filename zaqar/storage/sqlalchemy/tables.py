@@ -68,3 +68,22 @@ messages = sa.Table(
     # markers, and a stale delete must not hit a newer message.
     sqlite_autoincrement=True,
 )
+
+subscriptions = sa.Table(
+    'subscriptions', metadata,
+    sa.Column('id', _ID, primary_key=True, autoincrement=True),
+    sa.Column('project', _name(256), nullable=False),
+    sa.Column('source', _name(64), nullable=False),
+    sa.Column('subscriber', sa.Text(), nullable=False),
+    # SHA-256 of the subscriber: a bounded key for uniqueness (URIs are
+    # unbounded, and MySQL cannot index long text).
+    sa.Column('subscriber_hash', sa.String(64), nullable=False),
+    sa.Column('ttl', sa.BigInteger(), nullable=False),
+    sa.Column('expires', sa.Double(), nullable=False),
+    sa.Column('options', _json_text(), nullable=False),
+    sa.Column('confirmed', sa.Boolean(), nullable=False, default=False),
+    sa.UniqueConstraint('project', 'source', 'subscriber_hash',
+                        name='uq_subscriptions_subscriber'),
+    sa.Index('ix_subscriptions_project_source_id', 'project', 'source', 'id'),
+    sqlite_autoincrement=True,
+)

@@ -114,3 +114,24 @@ local function drop_messages()
   end
   redis.call('DEL', IDS)
 end
+
+-- Subscriptions of the queue: SUBS orders their ids by creation, BY maps a
+-- subscriber to its id, and each is a hash (u subscriber, t ttl, e expires,
+-- o msgpack options, f confirmed 0/1) whose key outlives ``e`` a little.
+-- Entries of expired ones are dropped when met.
+local SUBS = BASE .. ':subs'
+local BY = BASE .. ':by'
+local SUB_FIELDS = {'u', 't', 'e', 'o', 'f'}
+local function sub_key(id) return BASE .. ':s:' .. id end
+
+-- The fields of live subscription ``id``, else nil (cleaning up after it).
+local function live_sub(id)
+  local h = redis.call('HMGET', sub_key(id), unpack(SUB_FIELDS))
+  if h[3] and tonumber(h[3]) > NOW then return h end
+  if h[1] and redis.call('HGET', BY, h[1]) == id then redis.call('HDEL', BY, h[1]) end
+  redis.call('DEL', sub_key(id))
+  redis.call('ZREM', SUBS, id)
+  return nil
+end
+
+local function sub_record(id, h) return {id, h[1], h[2], h[3], h[4], h[5]} end

@@ -37,15 +37,15 @@ def server_url(request, tmp_path_factory):
 def default_server_url(tmp_path_factory):
     """A server on its embedded default store (unittest classes cannot be
     parametrised by fixtures)."""
-    yield from _serve(tmp_path_factory, '')
+    yield from _serve(tmp_path_factory, '[signed_url]\nsecret_key = client-suite\n')
 
 
-def _serve(tmp_path_factory, sections):
+def _serve(tmp_path_factory, sections, defaults=''):
     state = tmp_path_factory.mktemp('server')
     port = _free_port()
     config = state / 'zaqar.conf'
     config.write_text(
-        f'[DEFAULT]\nstate_path = {state}\n'
+        f'[DEFAULT]\nstate_path = {state}\n{defaults}'
         f'[drivers:transport:wsgi]\nport = {port}\nworkers = 2\n' + sections)
     script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
     log = open(state / 'server.log', 'w')
@@ -59,6 +59,44 @@ def _serve(tmp_path_factory, sections):
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+SIGNED_URL_KEY = 'functional-secret'
+
+
+def _keystone_config(keystone, extra_authtoken=None, policy_file=None):
+    """([DEFAULT] lines, other sections) of a server behind ``keystone``."""
+    authtoken = {**keystone.authtoken_options(), **(extra_authtoken or {})}
+    sections = '[keystone_authtoken]\n' + ''.join(
+        f'{name} = {value}\n' for name, value in authtoken.items())
+    sections += f'[signed_url]\nsecret_key = {SIGNED_URL_KEY}\n'
+    if policy_file:
+        sections += f'[oslo_policy]\npolicy_file = {policy_file}\n'
+    return 'auth_strategy = keystone\nadmin_mode = true\n', sections
+
+
+@pytest.fixture(scope='session', params=sorted(BACKENDS))
+def keystone_server_url(request, tmp_path_factory, keystone):
+    """A server on each store in turn, behind the real Keystone."""
+    backend = BACKENDS[request.param](request)
+    defaults, sections = _keystone_config(keystone)
+    yield from _serve(tmp_path_factory, _store_sections(backend) + sections, defaults)
+
+
+@pytest.fixture(scope='session')
+def readonly_server_url(tmp_path_factory, keystone):
+    """Behind Keystone, with a policy file that lets readers only read."""
+    policy = os.path.join(os.path.dirname(__file__), 'policy-readonly-reader.yaml')
+    defaults, sections = _keystone_config(keystone, policy_file=policy)
+    yield from _serve(tmp_path_factory, sections, defaults)
+
+
+@pytest.fixture(scope='session')
+def uncached_server_url(tmp_path_factory, keystone):
+    """Behind Keystone, asking it about every token (so revocation is seen
+    at once; by default keystonemiddleware caches a validation)."""
+    defaults, sections = _keystone_config(keystone, keystone.no_cache_options())
+    yield from _serve(tmp_path_factory, sections, defaults)
 
 
 def _wait_until_up(url, proc, log_path):

@@ -7,7 +7,7 @@ imported and pointed at a real zaqar-server process, not copied.
 
 import pytest
 from zaqarclient.tests import base as client_base
-from zaqarclient.tests.queues import claims, queues
+from zaqarclient.tests.queues import claims, queues, subscriptions
 from zaqarclient.transport import http
 
 
@@ -31,11 +31,13 @@ class TestUpstreamQueues(queues.QueuesV2QueueFunctionalTest):
     test_queue_metadata_functional = None
     test_queue_metadata_reload_functional = None
     test_queue_exists_functional = None
-    # not built yet: subscriptions (issue 7) and signed URLs (issue 4).
-    test_queue_subscriptions = None
-    test_signed_url = None
 
 
 class TestUpstreamClaims(claims.QueuesV2ClaimFunctionalTest):
+    transport_cls = http.HttpTransport
+    is_functional = True
+
+
+class TestUpstreamSubscriptions(subscriptions.QueuesV2SubscriptionFunctionalTest):
     transport_cls = http.HttpTransport
     is_functional = True

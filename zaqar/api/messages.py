@@ -56,15 +56,19 @@ class Messages:
                 metadata, fresh = self._queues.metadata_or_empty(ctx, queue), True
                 continue
             try:
-                return self._store.post(queue, messages, ctx.client_id,
-                                        ctx.project_id, expect_metadata=metadata)
+                ids = self._store.post(queue, messages, ctx.client_id,
+                                       ctx.project_id, expect_metadata=metadata)
+                break
             except storage_errors.QueueMetadataChanged as exc:
                 metadata, fresh = exc.metadata, True
                 self._queues.cache.put(ctx.project_id, queue, metadata)
-        # Metadata changing under every attempt: post on the latest read.
-        metadata = self._queues.metadata_or_empty(ctx, queue)
-        messages = self._prepare(document, content_length, metadata)
-        return self._store.post(queue, messages, ctx.client_id, ctx.project_id)
+        else:
+            # Metadata changing under every attempt: post on the latest read.
+            metadata = self._queues.metadata_or_empty(ctx, queue)
+            messages = self._prepare(document, content_length, metadata)
+            ids = self._store.post(queue, messages, ctx.client_id, ctx.project_id)
+        self._deps.notifications.posted(ctx, queue, messages, metadata)
+        return ids
 
     def _prepare(self, document, content_length, metadata):
         self._deps.validate.message_post_length(

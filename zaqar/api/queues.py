@@ -104,3 +104,9 @@ class Queues:
         if 'messages' in types:
             # Unlike upstream's pop loop, claimed messages go too.
             self._store.purge(name, ctx.project_id)
+        if 'subscriptions' in types:
+            self._deps.storage.subscription_controller.purge(name, ctx.project_id)
+
+    def ensure(self, ctx, name):
+        """Create the queue with no metadata unless it exists."""
+        self._store.create(name, ctx.project_id, {})

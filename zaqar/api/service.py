@@ -4,22 +4,38 @@ Every transport calls it with a RequestContext; it enforces policy,
 validates limits and calls storage.
 """
 
-from zaqar.api import claims, messages, queues, shares, validation
+from zaqar.api import (
+    claims,
+    errors,
+    messages,
+    notifications,
+    queues,
+    shares,
+    subscriptions,
+    validation,
+)
 
 
 class Dependencies:
     """What every resource of the service layer needs, built once."""
 
-    def __init__(self, conf, storage, enforcer):
+    def __init__(self, conf, storage, enforcer, notifier=None):
         self.conf = conf
         self.storage = storage
         self.enforce = enforcer.enforce
         self.validate = validation.Validator(conf)
+        self.notifications = notifications.Notifications(conf, storage, notifier)
+
+    def validate_subscription_options(self, options):
+        try:
+            self.notifications.validate_options(options)
+        except ValueError as exc:
+            raise errors.BadRequest(str(exc)) from None
 
 
 class Service:
-    def __init__(self, conf, storage, enforcer):
-        deps = Dependencies(conf, storage, enforcer)
+    def __init__(self, conf, storage, enforcer, notifier=None):
+        deps = Dependencies(conf, storage, enforcer, notifier)
         self.conf = conf
         self.storage = storage
         self.validate = deps.validate
@@ -28,6 +44,7 @@ class Service:
         self.messages = messages.Messages(deps, self.queues)
         self.claims = claims.Claims(deps)
         self.shares = shares.Shares(deps)
+        self.subscriptions = subscriptions.Subscriptions(deps, self.queues)
 
     def ping(self, ctx):
         self.enforce('ping:get', ctx)

@@ -4,7 +4,9 @@ Built once from ``[transport]`` options; every transport uses the same
 instance through the service layer.
 """
 
+import datetime
 import re
+import urllib.parse
 import uuid
 
 from zaqar.api import errors
@@ -15,6 +17,8 @@ PROJECT_ID_MAX = 256
 MIN_MESSAGE_TTL = 60
 MIN_CLAIM_TTL = 60
 MIN_CLAIM_GRACE = 60
+MIN_SUBSCRIPTION_TTL = 60
+SUBSCRIPTION_FIELDS = ('subscriber', 'ttl', 'options')
 
 
 def _is_int(value):
@@ -68,6 +72,9 @@ class Validator:
     def _limit(limit, upper, phrase):
         if limit is not None and not 0 < limit <= upper:
             raise errors.BadRequest(f'Limit must be at least 1 and {phrase} {upper}.')
+
+    def subscription_listing(self, limit):
+        self._limit(limit, self.limits.max_subscriptions_per_page, 'may not be greater than')
 
     def pop(self, pop):
         upper = self.limits.max_messages_per_claim_or_pop
@@ -159,3 +166,57 @@ class Validator:
         if low is not None and not low <= value <= high:
             raise errors.BadRequest(
                 f'{key} must be at least {low} and may not be greater than {high}.')
+
+    # -- subscriptions (api-v2.md section 4.6) --------------------------------
+
+    def subscription(self, document, creating):
+        """Check a subscription create (``creating``) or update body."""
+        if creating and isinstance(document, dict) and 'subscriber' not in document:
+            raise errors.BadRequest('Missing parameter subscriber in body.')
+        if not document:
+            raise errors.BadRequest('No subscription to create.')
+        if not isinstance(document, dict):
+            raise errors.BadRequest('Subscriptions must be a dict.')
+        unknown = sorted(set(document) - set(SUBSCRIPTION_FIELDS))
+        if unknown:
+            raise errors.BadRequest(f'Unknown fields: {", ".join(unknown)}.')
+        if 'subscriber' in document:
+            self._subscriber(document['subscriber'])
+        options = document.get('options')
+        if options is not None and not isinstance(options, dict):
+            raise errors.BadRequest('Options must be a dict.')
+        ttl = document.get('ttl')
+        if ttl is not None:
+            self._subscription_ttl(ttl)
+
+    def _subscriber(self, subscriber):
+        types = self.limits.subscriber_types
+        if not isinstance(subscriber, str) or not subscriber:
+            raise errors.BadRequest(f'The subscriber type of subscription must be '
+                                    f'supported in the list {types}.')
+        try:
+            subscriber.encode('utf-8')
+        except UnicodeEncodeError:
+            raise errors.BadRequest('The subscriber is not valid UTF-8.') from None
+        if urllib.parse.urlsplit(subscriber).scheme not in types:
+            raise errors.BadRequest(f'The subscriber type of subscription must be '
+                                    f'supported in the list {types}.')
+
+    @staticmethod
+    def _subscription_ttl(ttl):
+        if not isinstance(ttl, int) or isinstance(ttl, bool):
+            raise errors.BadRequest('TTL must be an integer.')
+        if ttl < MIN_SUBSCRIPTION_TTL:
+            raise errors.BadRequest(f'The TTL for a subscription must be at least '
+                                    f'{MIN_SUBSCRIPTION_TTL} seconds long.')
+        try:
+            datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=ttl)
+        except OverflowError:
+            raise errors.BadRequest(
+                'The TTL seconds for a subscription plus current time must be less '
+                f'than {datetime.datetime.max}.') from None
+
+    @staticmethod
+    def subscription_confirming(document):
+        if not isinstance(document, dict) or not isinstance(document.get('confirmed'), bool):
+            raise errors.BadRequest("The 'confirmed' should be boolean.")

@@ -79,9 +79,7 @@ class Driver:
         self.conf = conf
         self.service = service
         # Built here, so a bad [keystone_authtoken] stops start-up.
-        from oslo_middleware import cors
-
-        self.app = cors.CORS(middleware.RequestId(
+        self.app = middleware.cors(middleware.RequestId(
             auth.Gate(build_pecan_app(conf, service), conf)), conf)
 
     def listen(self):

@@ -21,3 +21,27 @@ class RequestId:
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
+
+
+def cors(app, conf):
+    """oslo.middleware's CORS around ``app``, from ``[cors]``.
+
+    oslo.middleware re-wraps the response in webob, which would make the
+    relative Location headers that the API sends (as upstream does)
+    absolute; its request class here builds responses that keep them.
+    """
+    import webob.dec
+    from oslo_middleware import base as oslo_base
+    from oslo_middleware import cors as oslo_cors
+
+    from zaqar.transport.wsgi import utils
+
+    class Request(oslo_base.NoContentTypeRequest):
+        ResponseClass = utils.Response
+
+    class CORS(oslo_cors.CORS):
+        @webob.dec.wsgify(RequestClass=Request)
+        def __call__(self, req):
+            return super().__call__(req)
+
+    return CORS(app, conf)

@@ -1,4 +1,5 @@
-"""/v2/queues and /v2/queues/{queue_name}[/stats|/purge|/share]."""
+"""/v2/queues and /v2/queues/{queue_name}[/stats|/purge|/share]; the rest of a
+queue's routes live in messages.py, claims.py and subscriptions.py."""
 
 import time
 
@@ -6,7 +7,7 @@ import pecan
 
 from zaqar.api import errors
 from zaqar.transport.wsgi import utils
-from zaqar.transport.wsgi.controllers import base, claims, messages
+from zaqar.transport.wsgi.controllers import base, claims, messages, subscriptions
 
 PATCH_TYPE = 'application/openstack-messaging-v2.0-json-patch'
 _LIST_PARAMS = ('marker', 'limit', 'detailed', 'name', 'with_count')
@@ -78,6 +79,7 @@ class Queue:
         self.share = Share(service, name)
         self.messages = messages.Messages(service, name)
         self.claims = claims.Claims(service, name)
+        self.subscriptions = subscriptions.Subscriptions(service, name)
 
     index = base.allow('GET', 'PUT', 'PATCH', 'DELETE')
 

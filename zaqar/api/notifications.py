@@ -1,0 +1,59 @@
+"""What the service layer tells subscribers, through the notifier.
+
+The notifier (zaqar/notification/) delivers off the request path; this
+module decides what to hand it: every live (and, with
+``[notification] require_confirmation``, confirmed) subscription of a
+queue after a post, and confirmation requests for new subscriptions.
+"""
+
+import logging
+
+LOG = logging.getLogger(__name__)
+
+FANOUT_PAGE = 100
+
+
+class Notifications:
+    def __init__(self, conf, storage, notifier=None):
+        self._store = storage.subscription_controller
+        self._notifier = notifier
+        group = getattr(conf, 'notification', None)
+        self._require_confirmation = bool(group and group.require_confirmation)
+
+    def validate_options(self, options):
+        """Raise ValueError for options the notifier could not honour."""
+        if self._notifier is not None and options is not None:
+            from zaqar.notification import notifier
+
+            notifier.validate_options(options)
+
+    def subscribers(self, queue, project):
+        """Every subscription that should receive what is posted now."""
+        found, marker = [], None
+        while True:
+            page = self._store.list(queue, project, marker=marker, limit=FANOUT_PAGE)
+            found.extend(s for s in page.items
+                         if s['confirmed'] or not self._require_confirmation)
+            if len(page.items) < FANOUT_PAGE:
+                return found
+            marker = page.marker
+
+    def posted(self, ctx, queue, messages, metadata):
+        if self._notifier is None:
+            return
+        try:
+            subscriptions = self.subscribers(queue, ctx.project_id)
+            if subscriptions:
+                self._notifier.notify(queue, ctx.project_id, messages, subscriptions,
+                                      metadata)
+        except Exception:  # noqa: BLE001 - the post is stored: never fail it now
+            LOG.exception('Notifications for a post to queue %s of project %s failed',
+                          queue, ctx.project_id)
+
+    def subscribed(self, ctx, queue, subscription):
+        if self._notifier is not None and self._require_confirmation:
+            self._notifier.send_confirmation(queue, ctx.project_id, subscription)
+
+    def unsubscribed(self, ctx, queue, subscription):
+        if self._notifier is not None and self._require_confirmation:
+            self._notifier.send_unsubscribed(queue, ctx.project_id, subscription)

@@ -44,4 +44,13 @@ def cors(app, conf):
         def __call__(self, req):
             return super().__call__(req)
 
-    return CORS(app, conf)
+    wrapped = CORS(app, conf)  # registers [cors]
+    if not conf.cors.allowed_origin:
+        return app  # nothing to allow: no cost per request
+
+    def application(environ, start_response):
+        # Only browsers' requests (with Origin) pay for the webob round.
+        chosen = wrapped if 'HTTP_ORIGIN' in environ else app
+        return chosen(environ, start_response)
+
+    return application

@@ -131,8 +131,8 @@ def test_odd_strings_round_trip(api, body):
     assert api.get(f'{MESSAGES}/{mid}').json['body'] == body
 
 
-def test_nul_in_project_id(api):
-    headers = {'X-Project-ID': 'a\x00b'}
-    response = api.put('/v2/queues/q', headers=headers)
-    assert (response.status_int, response.json['title']) == (
-        400, 'Invalid project identification')
+@pytest.mark.parametrize('project', ['a\x00b', 'a\x1ftopics', 'tab\there', '\x7f'])
+def test_control_characters_in_project_id_are_a_clean_400(api, project):
+    response = api.put('/v2/queues/q', headers={'X-Project-ID': project})
+    expect(response, 400, error('Invalid project identification',
+                                'The project id may not contain control characters.'))

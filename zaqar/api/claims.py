@@ -28,12 +28,12 @@ class Claims:
         self._deps.enforce('claims:create', ctx)
         self._deps.validate.claim_limit(limit)
         ttl, grace = self._options(document)
-        return self._store.create(queue, ctx.project_id, ttl, grace, limit=limit or 10)
+        return self._store.create(queue, ctx.scope, ttl, grace, limit=limit or 10)
 
     def get(self, ctx, queue, claim_id):
         self._deps.enforce('claims:get', ctx)
         try:
-            return self._store.get(queue, claim_id, ctx.project_id)
+            return self._store.get(queue, claim_id, ctx.scope)
         except storage_errors.ClaimDoesNotExist as exc:
             raise errors.NotFound(str(exc)) from None
 
@@ -41,10 +41,10 @@ class Claims:
         self._deps.enforce('claims:update', ctx)
         ttl, grace = self._options(document, check_grace=False)
         try:
-            self._store.update(queue, claim_id, ctx.project_id, ttl, grace)
+            self._store.update(queue, claim_id, ctx.scope, ttl, grace)
         except storage_errors.ClaimDoesNotExist as exc:
             raise errors.NotFound(str(exc)) from None
 
     def delete(self, ctx, queue, claim_id):
         self._deps.enforce('claims:delete', ctx)
-        self._store.delete(queue, claim_id, ctx.project_id)
+        self._store.delete(queue, claim_id, ctx.scope)

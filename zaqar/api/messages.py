@@ -42,7 +42,7 @@ class Messages:
         """Post with remembered metadata, checked by the store atomically:
         one round trip when the memory is right, a retry when it is not."""
         self._deps.enforce('messages:create', ctx)
-        metadata = self._queues.cache.get(ctx.project_id, queue)
+        metadata = self._queues.cache.get(ctx.scope, queue)
         fresh = metadata is None
         if fresh:
             metadata = self._queues.metadata_or_empty(ctx, queue)
@@ -57,16 +57,16 @@ class Messages:
                 continue
             try:
                 ids = self._store.post(queue, messages, ctx.client_id,
-                                       ctx.project_id, expect_metadata=metadata)
+                                       ctx.scope, expect_metadata=metadata)
                 break
             except storage_errors.QueueMetadataChanged as exc:
                 metadata, fresh = exc.metadata, True
-                self._queues.cache.put(ctx.project_id, queue, metadata)
+                self._queues.cache.put(ctx.scope, queue, metadata)
         else:
             # Metadata changing under every attempt: post on the latest read.
             metadata = self._queues.metadata_or_empty(ctx, queue)
             messages = self._prepare(document, content_length, metadata)
-            ids = self._store.post(queue, messages, ctx.client_id, ctx.project_id)
+            ids = self._store.post(queue, messages, ctx.client_id, ctx.scope)
         self._deps.notifications.posted(ctx, queue, messages, metadata)
         return ids
 
@@ -117,21 +117,21 @@ class Messages:
         self._deps.enforce('messages:get_all', ctx)
         self._deps.validate.message_listing(limit)
         return self._store.list(
-            queue, ctx.project_id, marker=marker, limit=limit or 10, echo=echo,
+            queue, ctx.scope, marker=marker, limit=limit or 10, echo=echo,
             client_uuid=ctx.client_id, include_claimed=include_claimed,
             include_delayed=include_delayed)
 
     def get(self, ctx, queue, message_id):
         self._deps.enforce('messages:get', ctx)
         try:
-            return self._store.get(queue, message_id, ctx.project_id)
+            return self._store.get(queue, message_id, ctx.scope)
         except storage_errors.MessageDoesNotExist as exc:
             raise errors.NotFound(str(exc)) from None
 
     def bulk_get(self, ctx, queue, ids):
         self._deps.enforce('messages:get_all', ctx)
         self._deps.validate.message_ids(ids)
-        found = self._store.bulk_get(queue, ids, ctx.project_id)
+        found = self._store.bulk_get(queue, ids, ctx.scope)
         if not found:
             raise errors.NotFound(
                 f'No messages with IDs: {ids!r} found in the queue {queue} for project '
@@ -141,7 +141,7 @@ class Messages:
     def delete(self, ctx, queue, message_id, claim_id=None):
         self._deps.enforce('messages:delete', ctx)
         try:
-            self._store.delete(queue, message_id, ctx.project_id, claim=claim_id)
+            self._store.delete(queue, message_id, ctx.scope, claim=claim_id)
         except tuple(_DELETE_ERRORS) as exc:
             error, description = _DELETE_ERRORS[type(exc)]
             raise error(description, title='Unable to delete') from None
@@ -153,9 +153,9 @@ class Messages:
             raise errors.BadRequest(
                 'The request should have both "ids" and "claim_ids" parameter in the '
                 'request when message_delete_with_claim_id is True.')
-        self._store.bulk_delete(queue, ids, ctx.project_id, claim_ids=claim_ids or None)
+        self._store.bulk_delete(queue, ids, ctx.scope, claim_ids=claim_ids or None)
 
     def pop(self, ctx, queue, count):
         self._deps.enforce('messages:delete_all', ctx)
         self._deps.validate.pop(count)
-        return [raw(m) for m in self._store.pop(queue, count, ctx.project_id)]
+        return [raw(m) for m in self._store.pop(queue, count, ctx.scope)]

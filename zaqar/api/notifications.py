@@ -42,7 +42,7 @@ class Notifications:
         if self._notifier is None:
             return
         try:
-            subscriptions = self.subscribers(queue, ctx.project_id)
+            subscriptions = self.subscribers(queue, ctx.scope)
             if subscriptions:
                 self._notifier.notify(queue, ctx.project_id, messages, subscriptions,
                                       metadata)

@@ -1,6 +1,6 @@
-"""Queue actions of the service layer."""
+"""Queue (and topic) actions of the service layer."""
 
-from zaqar.api import errors, metadata_cache, patch
+from zaqar.api import errors, kinds, metadata_cache, patch
 from zaqar.storage import errors as storage_errors
 
 RESOURCE_TYPES = ('messages', 'subscriptions')
@@ -20,11 +20,22 @@ def reserved_defaults(limits):
 
 
 class Queues:
-    def __init__(self, deps):
+    """Actions on one kind of container (kinds.py), queues by default.
+
+    ``cache`` remembers metadata per storage scope; share one between the
+    kinds and the messages service, so that an update is seen by posts.
+    """
+
+    def __init__(self, deps, kind=kinds.QUEUES, cache=None):
         self._deps = deps
+        self._kind = kind
         self._store = deps.storage.queue_controller
-        self._defaults = reserved_defaults(deps.conf.transport)
-        self.cache = metadata_cache.MetadataCache()
+        defaults = reserved_defaults(deps.conf.transport)
+        self._defaults = {key: defaults[key] for key in kind.reserved}
+        self.cache = cache or metadata_cache.MetadataCache()
+
+    def _enforce(self, action, ctx):
+        self._deps.enforce(f'{self._kind.name}:{action}', ctx)
 
     def with_defaults(self, metadata):
         shown = dict(metadata)
@@ -35,63 +46,64 @@ class Queues:
 
     def list(self, ctx, marker=None, limit=None, detailed=False, name=None,
              with_count=False, kfilter=None):
-        self._deps.enforce('queues:get_all', ctx)
+        self._enforce('get_all', ctx)
         self._deps.validate.queue_listing(limit)
-        page = self._store.list(ctx.project_id, marker=marker, limit=limit or 10,
+        page = self._store.list(ctx.scope, marker=marker, limit=limit or 10,
                                 detailed=detailed, name=name, kfilter=kfilter or None)
         if detailed:
             for queue in page.items:
                 queue['metadata'] = self.with_defaults(queue['metadata'])
-        count = self._store.count(ctx.project_id) if with_count else 0
+        count = self._store.count(ctx.scope) if with_count and self._kind.counts else 0
         return page, count
 
     def create(self, ctx, name, metadata):
-        self._deps.enforce('queues:create', ctx)
+        self._enforce('create', ctx)
         if metadata is None:
             metadata = {}
         if not isinstance(metadata, dict):
             raise errors.InvalidBody('Queue metadata must be a JSON object.')
         self._deps.validate.queue_metadata(metadata)
-        self.cache.forget(ctx.project_id, name)
-        return self._store.create(name, ctx.project_id, metadata)
+        self.cache.forget(ctx.scope, name)
+        return self._store.create(name, ctx.scope, metadata)
 
     def get(self, ctx, name):
-        self._deps.enforce('queues:get', ctx)
+        self._enforce('get', ctx)
         return self.with_defaults(self.metadata_or_empty(ctx, name))
 
     def metadata_or_empty(self, ctx, name):
         """The stored metadata ({} for a missing queue), remembered."""
         try:
-            metadata = self._store.get_metadata(name, ctx.project_id)
+            metadata = self._store.get_metadata(name, ctx.scope)
         except storage_errors.QueueDoesNotExist:
             metadata = {}
-        self.cache.put(ctx.project_id, name, metadata)
+        self.cache.put(ctx.scope, name, metadata)
         return metadata
 
     def update(self, ctx, name, document):
-        self._deps.enforce('queues:update', ctx)
+        self._enforce('update', ctx)
         changes = patch.validate(document)
         try:
-            current = self._store.get_metadata(name, ctx.project_id)
-        except storage_errors.QueueDoesNotExist as exc:
-            raise errors.NotFound(str(exc)) from None
+            current = self._store.get_metadata(name, ctx.scope)
+        except storage_errors.QueueDoesNotExist:
+            raise errors.NotFound(f'{self._kind.noun} {name} does not exist for project '
+                                  f'{ctx.project_id}') from None
         updated = patch.apply(current, changes, self._defaults)
         self._deps.validate.queue_metadata(updated)
-        self.cache.forget(ctx.project_id, name)
-        self._store.set_metadata(name, updated, ctx.project_id)
+        self.cache.forget(ctx.scope, name)
+        self._store.set_metadata(name, updated, ctx.scope)
         return self.with_defaults(updated)
 
     def delete(self, ctx, name):
-        self._deps.enforce('queues:delete', ctx)
-        self.cache.forget(ctx.project_id, name)
-        self._store.delete(name, ctx.project_id)
+        self._enforce('delete', ctx)
+        self.cache.forget(ctx.scope, name)
+        self._store.delete(name, ctx.scope)
 
     def stats(self, ctx, name):
-        self._deps.enforce('queues:stats', ctx)
-        return self._store.stats(name, ctx.project_id)
+        self._enforce('stats', ctx)
+        return self._store.stats(name, ctx.scope)
 
     def purge(self, ctx, name, document):
-        self._deps.enforce('queues:purge', ctx)
+        self._enforce('purge', ctx)
         types = RESOURCE_TYPES
         if document is not None:
             if not isinstance(document, dict) or 'resource_types' not in document:
@@ -103,10 +115,10 @@ class Queues:
                     f'Resource types must be a sub set of {set(RESOURCE_TYPES)}.')
         if 'messages' in types:
             # Unlike upstream's pop loop, claimed messages go too.
-            self._store.purge(name, ctx.project_id)
+            self._store.purge(name, ctx.scope)
         if 'subscriptions' in types:
-            self._deps.storage.subscription_controller.purge(name, ctx.project_id)
+            self._deps.storage.subscription_controller.purge(name, ctx.scope)
 
     def ensure(self, ctx, name):
         """Create the queue with no metadata unless it exists."""
-        self._store.create(name, ctx.project_id, {})
+        self._store.create(name, ctx.scope, {})

@@ -7,6 +7,7 @@ validates limits and calls storage.
 from zaqar.api import (
     claims,
     errors,
+    kinds,
     messages,
     notifications,
     queues,
@@ -41,6 +42,7 @@ class Service:
         self.validate = deps.validate
         self.enforce = deps.enforce
         self.queues = queues.Queues(deps)
+        self.topics = queues.Queues(deps, kinds.TOPICS, cache=self.queues.cache)
         self.messages = messages.Messages(deps, self.queues)
         self.claims = claims.Claims(deps)
         self.shares = shares.Shares(deps)

@@ -21,7 +21,7 @@ class Subscriptions:
     def list(self, ctx, queue, marker=None, limit=None):
         self._deps.enforce('subscription:get_all', ctx)
         self._deps.validate.subscription_listing(limit)
-        return self._store.list(queue, ctx.project_id, marker=marker, limit=limit or 10)
+        return self._store.list(queue, ctx.scope, marker=marker, limit=limit or 10)
 
     def get(self, ctx, queue, subscription_id):
         self._deps.enforce('subscription:get', ctx)
@@ -29,7 +29,7 @@ class Subscriptions:
 
     def _get(self, ctx, queue, subscription_id):
         try:
-            return self._store.get(queue, subscription_id, ctx.project_id)
+            return self._store.get(queue, subscription_id, ctx.scope)
         except storage_errors.SubscriptionDoesNotExist as exc:
             raise errors.NotFound(str(exc)) from None
 
@@ -46,11 +46,11 @@ class Subscriptions:
         options = document.get('options') or {}
         # Subscribing creates the queue, as posting does (lazy queues).
         self._queues.ensure(ctx, queue)
-        sid = self._store.create(queue, subscriber, ttl, options, ctx.project_id)
+        sid = self._store.create(queue, subscriber, ttl, options, ctx.scope)
         if sid is not None:
-            subscription = self._store.get(queue, sid, ctx.project_id)
+            subscription = self._store.get(queue, sid, ctx.scope)
         else:
-            subscription = self._store.get_with_subscriber(queue, subscriber, ctx.project_id)
+            subscription = self._store.get_with_subscriber(queue, subscriber, ctx.scope)
             if subscription is None:  # it expired in between: try once more
                 return self.create(ctx, queue, document)
             if subscription['confirmed']:
@@ -65,7 +65,7 @@ class Subscriptions:
             self._deps.validate_subscription_options(document['options'])
         fields = {k: v for k, v in document.items() if v is not None}
         try:
-            self._store.update(queue, subscription_id, ctx.project_id, **fields)
+            self._store.update(queue, subscription_id, ctx.scope, **fields)
         except storage_errors.SubscriptionDoesNotExist as exc:
             raise errors.NotFound(str(exc)) from None
         except storage_errors.SubscriptionAlreadyExists as exc:
@@ -73,14 +73,14 @@ class Subscriptions:
 
     def delete(self, ctx, queue, subscription_id):
         self._deps.enforce('subscription:delete', ctx)
-        self._store.delete(queue, subscription_id, ctx.project_id)
+        self._store.delete(queue, subscription_id, ctx.scope)
 
     def confirm(self, ctx, queue, subscription_id, document):
         self._deps.enforce('subscription:confirm', ctx)
         self._deps.validate.subscription_confirming(document)
         confirmed = document['confirmed']
         try:
-            self._store.confirm(queue, subscription_id, ctx.project_id, confirmed)
+            self._store.confirm(queue, subscription_id, ctx.scope, confirmed)
         except storage_errors.SubscriptionDoesNotExist as exc:
             raise errors.NotFound(str(exc)) from None
         if not confirmed:
@@ -88,4 +88,4 @@ class Subscriptions:
             self._deps.notifications.unsubscribed(ctx, queue, subscription)
 
     def purge(self, ctx, queue):
-        self._store.purge(queue, ctx.project_id)
+        self._store.purge(queue, ctx.scope)

@@ -32,12 +32,13 @@ class Validator:
 
     # -- identifiers -------------------------------------------------------
 
-    def queue_identification(self, name, project):
+    def queue_identification(self, name, project, noun='queue'):
+        """Check a queue's (or ``noun``'s: topic) name and project id."""
         if (not name or len(name) > QUEUE_NAME_MAX or not QUEUE_NAME.match(name)
                 or (project is not None and len(project) > PROJECT_ID_MAX)):
             raise errors.BadRequest(
-                'The format of the submitted queue name or project id is not valid.',
-                title='Invalid queue identification')
+                f'The format of the submitted {noun} name or project id is not valid.',
+                title=f'Invalid {noun} identification')
 
     def client_id(self, value):
         if value is None:

@@ -7,7 +7,14 @@ class StorageError(Exception):
     msg = 'Storage error'
 
     def __init__(self, msg=None, **kwargs):
+        if 'project' in kwargs:
+            kwargs['project'] = display_project(kwargs['project'])
         super().__init__(msg or self.msg.format(**kwargs))
+
+
+def display_project(project):
+    """The project id of a storage scope (api/context.py), for messages."""
+    return project.split('\x1f', 1)[0] if isinstance(project, str) else project
 
 
 class ConnectionError(StorageError):  # noqa: A001 - the backend is away

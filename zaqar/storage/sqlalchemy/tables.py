@@ -28,13 +28,17 @@ def _json_text():
     return sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql')
 
 
+# A storage scope: a project id (at most 256 characters) plus, for topics,
+# a namespace suffix (zaqar/api/context.py).
+SCOPE_MAX = 300
+
 # SQLite makes only INTEGER PRIMARY KEY an alias of the rowid.
 _ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 queues = sa.Table(
     'queues', metadata,
     sa.Column('id', _ID, primary_key=True, autoincrement=True),
-    sa.Column('project', _name(256), nullable=False),
+    sa.Column('project', _name(SCOPE_MAX), nullable=False),
     sa.Column('name', _name(64), nullable=False),
     sa.Column('metadata', _json_text(), nullable=False),
     sa.Column('created', sa.Double(), nullable=False),
@@ -46,7 +50,7 @@ queues = sa.Table(
 messages = sa.Table(
     'messages', metadata,
     sa.Column('id', _ID, primary_key=True, autoincrement=True),
-    sa.Column('project', _name(256), nullable=False),
+    sa.Column('project', _name(SCOPE_MAX), nullable=False),
     sa.Column('queue', _name(64), nullable=False),
     sa.Column('body', _json_text(), nullable=False),
     sa.Column('ttl', sa.Integer(), nullable=False),
@@ -72,7 +76,7 @@ messages = sa.Table(
 subscriptions = sa.Table(
     'subscriptions', metadata,
     sa.Column('id', _ID, primary_key=True, autoincrement=True),
-    sa.Column('project', _name(256), nullable=False),
+    sa.Column('project', _name(SCOPE_MAX), nullable=False),
     sa.Column('source', _name(64), nullable=False),
     sa.Column('subscriber', sa.Text(), nullable=False),
     # SHA-256 of the subscriber: a bounded key for uniqueness (URIs are

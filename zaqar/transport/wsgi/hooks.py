@@ -4,14 +4,17 @@ They are built with their dependencies (the service) and run in the order
 api-v2.md section 2.2 gives.
 """
 
+import re
+
 import pecan.hooks
 from oslo_context import context as oslo_context
 
 from zaqar.api import context as api_context
-from zaqar.api import errors
+from zaqar.api import errors, kinds
 from zaqar.transport.wsgi import errors as wsgi_errors
 
 FORM = 'application/x-www-form-urlencoded'
+CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
 class ContextHook(pecan.hooks.PecanHook):
@@ -46,9 +49,11 @@ class ContextHook(pecan.hooks.PecanHook):
         self._validate.client_id(client_id)
         project = self._project(headers)
         segments = path.split('/')
-        if len(segments) > 3 and segments[2] == 'queues':
-            self._validate.queue_identification(segments[3], project)
+        kind = kinds.BY_NAME.get(segments[2]) if len(segments) > 2 else None
+        if kind is not None and len(segments) > 3:
+            self._validate.queue_identification(segments[3], project, kind.noun.lower())
         ctx = api_context.RequestContext(
+            namespace=kind.namespace if kind else '',
             project_id=project, client_id=client_id,
             roles=tuple(r.strip() for r in headers.get('X-Roles', '').split(',')
                         if r.strip()),
@@ -70,9 +75,12 @@ class ContextHook(pecan.hooks.PecanHook):
                         'X-PROJECT-ID cannot be an empty string. Specify the right '
                         'header X-PROJECT-ID and retry.',
                         title='Empty project header not allowed')
-                if '\x00' in project:
-                    raise errors.BadRequest('The project id may not contain NUL.',
-                                            title='Invalid project identification')
+                if CONTROL.search(project):
+                    # Also what keeps a project's topic namespace (context.py)
+                    # out of every other project's reach.
+                    raise errors.BadRequest(
+                        'The project id may not contain control characters.',
+                        title='Invalid project identification')
                 return project
         raise errors.BadRequest('The header X-PROJECT-ID was missing',
                                 title='Project-Id Missing')

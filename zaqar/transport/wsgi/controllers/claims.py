@@ -7,9 +7,9 @@ from zaqar.transport.wsgi.controllers import base
 
 
 class Claim:
-    def __init__(self, service, queue, claim_id):
+    def __init__(self, service, queue, path, claim_id):
         self._service, self._queue, self._id = service, queue, claim_id
-        self._base = f'/v2/queues/{queue}'
+        self._base = path
 
     index = base.allow('GET', 'PATCH', 'DELETE')
 
@@ -34,9 +34,9 @@ class Claim:
 
 
 class Claims:
-    def __init__(self, service, queue):
+    def __init__(self, service, queue, path):
         self._service, self._queue = service, queue
-        self._base = f'/v2/queues/{queue}'
+        self._base = path
 
     index = base.allow('POST')
 
@@ -55,4 +55,4 @@ class Claims:
 
     @pecan.expose()
     def _lookup(self, claim_id, *remainder):
-        return Claim(self._service, self._queue, claim_id), remainder
+        return Claim(self._service, self._queue, self._base, claim_id), remainder

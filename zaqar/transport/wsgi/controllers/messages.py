@@ -1,4 +1,4 @@
-"""/v2/queues/{queue_name}/messages[/{message_id}]."""
+"""/v2/queues/{queue_name}/messages[/{message_id}] (and the same under topics)."""
 
 import pecan
 
@@ -8,15 +8,16 @@ from zaqar.transport.wsgi.controllers import base
 
 
 class Message:
-    def __init__(self, service, queue, message_id):
+    def __init__(self, service, queue, path, message_id):
         self._service, self._queue, self._id = service, queue, message_id
+        self._base = path
 
     index = base.allow('GET', 'DELETE')
 
     @index.when(method='GET')
     def get(self, **_):
         message = self._service.messages.get(base.context(), self._queue, self._id)
-        return utils.respond(200, utils.message_view(message, f'/v2/queues/{self._queue}'))
+        return utils.respond(200, utils.message_view(message, self._base))
 
     @index.when(method='DELETE')
     def delete(self, **_):
@@ -26,9 +27,9 @@ class Message:
 
 
 class Messages:
-    def __init__(self, service, queue):
+    def __init__(self, service, queue, path):
         self._service, self._queue = service, queue
-        self._base = f'/v2/queues/{queue}'
+        self._base = path
 
     index = base.allow('GET', 'POST', 'DELETE')
 
@@ -86,4 +87,4 @@ class Messages:
 
     @pecan.expose()
     def _lookup(self, message_id, *remainder):
-        return Message(self._service, self._queue, message_id), remainder
+        return Message(self._service, self._queue, self._base, message_id), remainder

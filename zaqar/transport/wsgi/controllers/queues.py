@@ -1,11 +1,12 @@
-"""/v2/queues and /v2/queues/{queue_name}[/stats|/purge|/share]; the rest of a
-queue's routes live in messages.py, claims.py and subscriptions.py."""
+"""/v2/queues and /v2/topics: the collection, one container, its stats,
+purge and (queues only) share; messages.py, claims.py and subscriptions.py
+hold the rest. One set of classes serves both kinds (zaqar/api/kinds.py)."""
 
 import time
 
 import pecan
 
-from zaqar.api import errors
+from zaqar.api import errors, kinds
 from zaqar.transport.wsgi import utils
 from zaqar.transport.wsgi.controllers import base, claims, messages, subscriptions
 
@@ -22,19 +23,24 @@ def _kfilter(request):
     return kfilter
 
 
-class Stats:
-    def __init__(self, service, name):
-        self._service, self._name = service, name
+class _Part:
+    """A resource under one queue or topic."""
 
+    def __init__(self, service, kind, name):
+        self._service, self._name = service, name
+        self._actions = getattr(service, kind.name)
+        self._path = f'/v2/{kind.name}/{name}'
+
+
+class Stats(_Part):
     index = base.allow('GET')
 
     @index.when(method='GET')
     def get(self, **_):
-        stats = self._service.queues.stats(base.context(), self._name)
-        base_path = f'/v2/queues/{self._name}'
+        stats = self._actions.stats(base.context(), self._name)
         for key in ('oldest', 'newest'):
             if key in stats:
-                stats[key] = _point(stats[key], base_path)
+                stats[key] = _point(stats[key], self._path)
         return utils.respond(200, {'messages': stats})
 
 
@@ -44,42 +50,38 @@ def _point(message, base_path):
                                      time.gmtime(message['created']))}
 
 
-class Purge:
-    def __init__(self, service, name):
-        self._service, self._name = service, name
-
+class Purge(_Part):
     index = base.allow('POST')
 
     @index.when(method='POST')
     def post(self, **_):
         document = utils.read_json(base.request(), required=False)
-        self._service.queues.purge(base.context(), self._name, document)
+        self._actions.purge(base.context(), self._name, document)
         return utils.respond(204)
 
 
-class Share:
-    def __init__(self, service, name):
-        self._service, self._name = service, name
-
+class Share(_Part):
     index = base.allow('POST')
 
     @index.when(method='POST')
     def post(self, **_):
         document = utils.read_json(base.request())
-        signed = self._service.shares.share(
-            base.context(), f'/v2/queues/{self._name}', document)
+        signed = self._service.shares.share(base.context(), self._path, document)
         return utils.respond(200, signed)
 
 
-class Queue:
-    def __init__(self, service, name):
-        self._service, self._name = service, name
-        self.stats = Stats(service, name)
-        self.purge = Purge(service, name)
-        self.share = Share(service, name)
-        self.messages = messages.Messages(service, name)
-        self.claims = claims.Claims(service, name)
+class Container(_Part):
+    """/v2/queues/{name} or /v2/topics/{name}."""
+
+    def __init__(self, service, kind, name):
+        super().__init__(service, kind, name)
+        self.stats = Stats(service, kind, name)
+        self.purge = Purge(service, kind, name)
+        self.messages = messages.Messages(service, name, self._path)
         self.subscriptions = subscriptions.Subscriptions(service, name)
+        if kind is kinds.QUEUES:  # topics are not claimed or shared
+            self.claims = claims.Claims(service, name, self._path)
+            self.share = Share(service, kind, name)
 
     index = base.allow('GET', 'PUT', 'PATCH', 'DELETE')
 
@@ -88,13 +90,13 @@ class Queue:
         request = base.request()
         self._service.validate.queue_metadata_length(request.content_length)
         metadata = utils.read_json(request, required=False)
-        created = self._service.queues.create(base.context(), self._name, metadata)
+        created = self._actions.create(base.context(), self._name, metadata)
         return utils.respond(201 if created else 204,
                              headers={'Location': request.path_info})
 
     @index.when(method='GET')
     def get(self, **_):
-        return utils.respond(200, self._service.queues.get(base.context(), self._name))
+        return utils.respond(200, self._actions.get(base.context(), self._name))
 
     @index.when(method='PATCH')
     def patch(self, **_):
@@ -106,46 +108,50 @@ class Queue:
         if not request.content_length:
             raise errors.InvalidBody('PATCH body could not be empty for update.')
         document = utils.read_json(request)
-        metadata = self._service.queues.update(base.context(), self._name, document)
+        metadata = self._actions.update(base.context(), self._name, document)
         return utils.respond(200, metadata)
 
     @index.when(method='DELETE')
     def delete(self, **_):
-        self._service.queues.delete(base.context(), self._name)
+        self._actions.delete(base.context(), self._name)
         return utils.respond(204)
 
 
-class Queues:
-    def __init__(self, service):
-        self._service = service
+class Collection:
+    """/v2/queues or /v2/topics."""
+
+    def __init__(self, service, kind=kinds.QUEUES):
+        self._service, self._kind = service, kind
+        self._actions = getattr(service, kind.name)
 
     index = base.allow('GET')
 
     @index.when(method='GET')
     def get(self, **_):
         request = base.request()
+        kind = self._kind
         params = {
             'marker': utils.get_str(request, 'marker'),
             'limit': utils.get_int(request, 'limit'),
             'detailed': utils.get_bool(request, 'detailed'),
             'name': utils.get_str(request, 'name'),
-            'with_count': utils.get_bool(request, 'with_count'),
         }
-        page, count = self._service.queues.list(
-            base.context(), kfilter=_kfilter(request), **params)
-        queues = []
-        for queue in page.items:
-            queue['href'] = f'/v2/queues/{queue["name"]}'
-            queues.append(queue)
+        if kind.counts:
+            params['with_count'] = utils.get_bool(request, 'with_count')
+        page, count = self._actions.list(base.context(), kfilter=_kfilter(request), **params)
+        items = []
+        for item in page.items:
+            item['href'] = f'/v2/{kind.name}/{item["name"]}'
+            items.append(item)
         links = []
-        if queues:
+        if items:
             params['marker'] = page.marker
             links = utils.next_link(request.path_info, params)
-        body = {'queues': queues, 'links': links}
+        body = {kind.name: items, 'links': links}
         if count:
             body['count'] = count
         return utils.respond(200, body)
 
     @pecan.expose()
     def _lookup(self, name, *remainder):
-        return Queue(self._service, name), remainder
+        return Container(self._service, self._kind, name), remainder

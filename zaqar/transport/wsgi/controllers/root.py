@@ -3,6 +3,7 @@
 import pecan
 import webob.exc
 
+from zaqar.api import kinds
 from zaqar.transport.wsgi import utils
 from zaqar.transport.wsgi.controllers import base, home, queues
 
@@ -46,7 +47,8 @@ class Health:
 
 class V2:
     def __init__(self, service, admin_mode):
-        self.queues = queues.Queues(service)
+        self.queues = queues.Collection(service, kinds.QUEUES)
+        self.topics = queues.Collection(service, kinds.TOPICS)
         self.ping = Ping(service)
         self._home = home.document(admin_mode)
         if admin_mode:

@@ -10,8 +10,11 @@ Servers: ZAQAR_TEST_POSTGRESQL_URL names a PostgreSQL server (any database
 on it, default postgres@127.0.0.1:5432), where each session creates a
 database of its own and drops it at the end; ZAQAR_TEST_REDIS_URL names a
 Redis server (default 127.0.0.1:6379), where each session uses a key prefix
-of its own and deletes only those keys. An unreachable server skips its
-tests, or fails them under CI=true (tests/conftest.py).
+of its own and deletes only those keys. MongoDB: each session starts a
+mongoeco server of its own (tests/mongodb/servers.py) and stops it at the
+end, unless ZAQAR_TEST_MONGODB_URL names a real MongoDB, where each session
+uses a database of its own and drops it at the end. An unreachable server
+skips its tests, or fails them under CI=true (tests/conftest.py).
 """
 
 import dataclasses
@@ -24,9 +27,11 @@ from tests.conftest import require_service
 
 SQLALCHEMY_GROUP = 'drivers:message_store:sqlalchemy'
 REDIS_GROUP = 'drivers:message_store:redis'
+MONGODB_GROUP = 'drivers:message_store:mongodb'
 POSTGRESQL_URL = os.environ.get(
     'ZAQAR_TEST_POSTGRESQL_URL', 'postgresql://postgres@127.0.0.1:5432/postgres')
 REDIS_URL = os.environ.get('ZAQAR_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
+MONGODB_URL = os.environ.get('ZAQAR_TEST_MONGODB_URL')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,12 +39,17 @@ class Backend:
     """What it takes to build a driver: picklable, for other processes."""
 
     entry_point: str
-    options: tuple = ()  # ((group, name, value), ...)
+    options: tuple = ()  # ((group, name, value), ...); group 'DEFAULT' too
 
     def configure(self, conf):
+        """Select the driver and apply the options."""
         conf.set_override('message_store', self.entry_point, group='drivers')
+        return self.override(conf)
+
+    def override(self, conf):
+        """Apply the options only."""
         for group, name, value in self.options:
-            conf.set_override(name, value, group=group)
+            conf.set_override(name, value, group=None if group == 'DEFAULT' else group)
         return conf
 
 
@@ -59,10 +69,20 @@ def redis_backend(request):
     return Backend('redis', ((REDIS_GROUP, 'uri', uri),))
 
 
+def mongodb_backend(request):
+    uri, database = request.getfixturevalue('mongodb_database')
+    # mongoeco is one server, not a replica set (and a test server
+    # need not be durable).
+    return Backend('mongodb', ((MONGODB_GROUP, 'uri', uri),
+                               (MONGODB_GROUP, 'database', database),
+                               ('DEFAULT', 'unreliable', True)))
+
+
 BACKENDS = {
     'sqlite': sqlite_backend,
     'postgresql': postgresql_backend,
     'redis': redis_backend,
+    'mongodb': mongodb_backend,
 }
 
 
@@ -111,3 +131,30 @@ def redis_prefix_uri():
         for key in client.scan_iter(match=f'{prefix}:*', count=1000):
             client.unlink(key)
         client.close()
+
+
+@pytest.fixture(scope='session')
+def mongodb_database(tmp_path_factory):
+    """(uri, database name) of this session: a mongoeco server of its own,
+    or a database of its own on ZAQAR_TEST_MONGODB_URL, dropped at the end."""
+    import pymongo
+
+    from tests.mongodb import servers
+
+    database = f'zaqar_test_{uuid.uuid4().hex[:12]}'
+    if MONGODB_URL:
+        if not servers.ping(MONGODB_URL, timeout_ms=5000):
+            require_service('mongodb', f'no answer to ping at {MONGODB_URL}')
+        try:
+            yield MONGODB_URL, database
+        finally:
+            client = pymongo.MongoClient(MONGODB_URL, serverSelectionTimeoutMS=5000)
+            client.drop_database(database)
+            client.close()
+        return
+    processes = servers.Mongoeco(tmp_path_factory.mktemp('mongoeco'))
+    try:
+        port = processes.start()
+        yield servers.url(port), database
+    finally:
+        processes.stop_all()

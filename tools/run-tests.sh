@@ -31,7 +31,7 @@ ensure_python() {
     fi
     log "installing zaqar with its test extras"
     "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q -e '.[test,postgresql,mysql,redis]'
+    "$VENV/bin/pip" install -q -e '.[test,postgresql,mysql,redis,mongodb]'
 }
 
 ensure_postgresql() {
@@ -62,8 +62,45 @@ ensure_redis() {
     wait_port 6379
 }
 
+python313() {
+    # A pyenv shim is on PATH even for versions it does not activate:
+    # try each candidate, not just its name.
+    local candidate
+    for candidate in python3.13 python3.14 python3.15 \
+            "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[3-9]*/bin/python3; do
+        if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 13))' \
+                >/dev/null 2>&1; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_mongoeco() {
+    # No mongod can be installed here: the MongoDB tests run against
+    # mongoeco, a MongoDB wire-protocol server that needs Python 3.13+, in
+    # a virtual environment of its own (tests/mongodb/servers.py starts it).
+    local venv=.venv-mongoeco python
+    if [ ! -x "$venv/bin/python" ]; then
+        if ! python=$(python313); then
+            echo "no Python 3.13 or newer (python3.13 on PATH, or under" \
+                 "${PYENV_ROOT:-$HOME/.pyenv}/versions): the MongoDB tests need one" \
+                 "for mongoeco" >&2
+            exit 1
+        fi
+        log "creating $venv with $python for mongoeco"
+        "$python" -m venv "$venv"
+    fi
+    if ! "$venv/bin/python" -c 'import mongoeco.wire, bson' 2>/dev/null; then
+        log "installing mongoeco into $venv"
+        "$venv/bin/pip" install -q 'mongoeco[wire]>=4.11,<5'
+    fi
+}
+
 ensure_python
 ensure_postgresql
 ensure_redis
+ensure_mongoeco
 log "running the tests"
 exec "$VENV/bin/python" -m pytest -n 2 "$@"

@@ -7,13 +7,14 @@ when the fixture ends.
 
 import shutil
 import signal
-import socket
 import subprocess
-import time
 
 import redis
 
 from tests.conftest import require_service
+from tests.servers import free_port, stop, wait_until
+
+__all__ = ['Processes', 'free_port', 'wait_until']
 
 
 def redis_server_binary():
@@ -21,23 +22,6 @@ def redis_server_binary():
     if binary is None:
         require_service('redis-server', 'no redis-server executable on PATH')
     return binary
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout, interval=0.05, what='condition'):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f'timed out after {timeout} s waiting for {what}')
-        time.sleep(interval)
 
 
 def ping(port):
@@ -83,14 +67,7 @@ class Processes:
         return process
 
     def stop(self, port, sig=signal.SIGTERM):
-        process = self.running.pop(port)
-        if process.poll() is None:
-            process.send_signal(sig)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop(self.running.pop(port), sig)
 
     def stop_all(self):
         for port in list(self.running):

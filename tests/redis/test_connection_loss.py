@@ -13,6 +13,7 @@ import uuid
 import pytest
 import webtest
 
+from tests import outage
 from tests.api.helpers import Api
 from tests.redis.servers import Processes, free_port
 from zaqar import conf as zconf
@@ -23,7 +24,6 @@ ATTEMPTS, SLEEP = 2, 0.2
 # Each connect is refused at once on loopback: a request while down takes
 # about ATTEMPTS * SLEEP seconds; allow generous slack on a loaded machine.
 FAST = ATTEMPTS * SLEEP + 2.0
-UNAVAILABLE_TITLE = 'Service temporarily unavailable'
 
 
 @pytest.fixture
@@ -47,48 +47,17 @@ def _app(port):
     return Api(webtest.TestApp(wsgi_app.build(conf)))
 
 
-REQUESTS = [
-    ('post', 'POST', '/v2/queues/q/messages', {'messages': [{'body': 'x', 'ttl': 300}]}),
-    ('list', 'GET', '/v2/queues/q/messages?echo=true', None),
-    ('claim', 'POST', '/v2/queues/q/claims?limit=1', {'ttl': 60, 'grace': 60}),
-]
-
-
-def _call(api, method, path, body):
-    if body is None:
-        return api.call(method, path)
-    return api.call(method, path, body)
-
-
 def test_redis_going_away_and_coming_back(server):
     processes, port = server
     api = _app(port)
     api.create_queue('q')
-    response = _call(api, *REQUESTS[0][1:])
-    assert response.status_int == 201, response.body
-    assert _call(api, *REQUESTS[1][1:]).status_int == 200
+    assert outage.serving(api) == ['x']
 
     processes.stop(port, signal.SIGTERM)
-    for name, method, path, body in REQUESTS:
-        started = time.monotonic()
-        response = _call(api, method, path, body)
-        took = time.monotonic() - started
-        assert response.status_int == 503, (name, response.status, response.body)
-        assert set(response.json) == {'title', 'description'}, name
-        assert response.json['title'] == UNAVAILABLE_TITLE, name
-        assert 'storage backend' in response.json['description'], name
-        assert took < FAST, f'{name} took {took:.1f} s to fail'
-        print(f'{name}: 503 in {took:.2f} s')
+    outage.unavailable(api, FAST)
 
     processes.start(port)  # empty: the server kept nothing (--save '')
-    posted = _call(api, *REQUESTS[0][1:])
-    assert posted.status_int == 201, posted.body
-    listed = _call(api, *REQUESTS[1][1:])
-    assert listed.status_int == 200, listed.body
-    assert [m['body'] for m in listed.json['messages']] == ['x']
-    claimed = _call(api, *REQUESTS[2][1:])
-    assert claimed.status_int == 201, claimed.body
-    assert [m['body'] for m in claimed.json['messages']] == ['x']
+    outage.back(api)
 
 
 @pytest.mark.parametrize('uri', [

@@ -16,9 +16,7 @@ OTHER_CLIENT = uuid.UUID('0c8f6d2e-3b4a-4e5f-9a8b-7c6d5e4f3a2b')
 
 def build_driver(backend):
     """Load the driver through its entry point, as zaqar-server does."""
-    conf = zaqar.conf.new(args=[])
-    for group, name, value in backend.options:
-        conf.set_override(name, value, group=group)
+    conf = backend.override(zaqar.conf.new(args=[]))
     manager = stevedore.DriverManager(NAMESPACE, backend.entry_point,
                                       invoke_on_load=True, invoke_args=(conf,))
     return manager.driver

@@ -1,4 +1,5 @@
-"""Claims are atomic under concurrent consumers (threads and processes).
+"""Claims are atomic under concurrent consumers (threads and processes),
+and FIFO order holds under concurrent producers.
 
 Every consumer claims batches of 10 and deletes what it claimed, until
 nothing is left to claim. No message may be claimed twice, and together
@@ -20,6 +21,7 @@ MESSAGES = 400
 BATCH = 10
 THREADS = 8
 PROCESSES = 4
+PRODUCERS, POSTS, POST_SIZE = 6, 10, 5
 TIMEOUT = 120  # seconds, for the whole run
 
 
@@ -112,3 +114,39 @@ def test_processes(backend, driver, project):
     assert not errors, errors[0]
     assert_claimed_once_each(driver, 'q', project, posted,
                              [detail for _, detail in outcomes])
+
+
+def test_concurrent_producers_keep_fifo_order(driver, project):
+    """Producers post at once: each post's messages stay together and in
+    order, each producer's posts keep the order it made them in, and every
+    message is listed once, under the id its post returned."""
+    barrier = threading.Barrier(PRODUCERS)
+
+    def produce(producer):
+        barrier.wait(timeout=TIMEOUT)
+        return [driver.message_controller.post(
+            'q', [{'ttl': 300, 'body': [producer, n, i], 'delay': 0}
+                  for i in range(POST_SIZE)], CLIENT, project)
+            for n in range(POSTS)]
+
+    with futures.ThreadPoolExecutor(PRODUCERS) as pool:
+        posted = list(pool.map(produce, range(PRODUCERS), timeout=TIMEOUT))
+    listed, marker = [], None
+    while True:
+        page = driver.message_controller.list('q', project, marker=marker, limit=50,
+                                              echo=True)
+        if not page.items:
+            break
+        listed.extend(page.items)
+        marker = page.marker
+    assert len(listed) == PRODUCERS * POSTS * POST_SIZE
+    where = {tuple(item['body']): (index, item['id']) for index, item in enumerate(listed)}
+    for producer, posts in enumerate(posted):
+        starts = []
+        for n, ids in enumerate(posts):
+            found = [where[(producer, n, i)] for i in range(POST_SIZE)]
+            assert [mid for _, mid in found] == ids
+            first = found[0][0]
+            assert [index for index, _ in found] == list(range(first, first + POST_SIZE))
+            starts.append(first)
+        assert starts == sorted(starts)

@@ -4,9 +4,9 @@ Nothing is registered at import time: call ``register_opts(conf)`` on the
 ``cfg.ConfigOpts`` that bootstrap builds.
 """
 
-from zaqar.conf import default, drivers, redis, signed_url, sqlalchemy, transport, wsgi
+from zaqar.conf import default, drivers, mongodb, redis, signed_url, sqlalchemy, transport, wsgi
 
-MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, signed_url)
+MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, mongodb, signed_url)
 
 
 def register_opts(conf):

@@ -1,0 +1,181 @@
+"""One SQL database: its engine, built on first use per process, and
+transactions for readers and writers. The message store and the
+management store each have one.
+
+SQLite is safe for several processes and threads on one file (WAL
+journal, ``BEGIN IMMEDIATE`` for writes, a 30 s busy timeout).
+"""
+
+import contextlib
+import logging
+import os
+import threading
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import pool as sa_pool
+
+from zaqar.storage import errors
+
+LOG = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT = 30  # seconds a writer waits for the file lock
+DEFAULT_DRIVERS = {'postgresql': 'postgresql+psycopg2', 'mysql': 'mysql+pymysql'}
+_SCHEMA_LOCK = 0x7A617161  # PostgreSQL advisory lock key while creating tables
+
+
+@contextlib.contextmanager
+def translate_errors():
+    """Turn "the database is away" into errors.ConnectionError.
+
+    The one place where SQLAlchemy errors are translated; anything else
+    (a bug, a constraint violation) propagates unchanged.
+    """
+    try:
+        yield
+    except sa_exc.DBAPIError as exc:
+        if not isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)) \
+                and not exc.connection_invalidated:
+            raise
+        LOG.warning('Message store unavailable: %s', exc)
+        raise errors.ConnectionError() from exc
+    except sa_exc.TimeoutError as exc:  # no pooled connection came free
+        LOG.warning('Message store connection pool exhausted: %s', exc)
+        raise errors.ConnectionError() from exc
+
+
+def url_of(uri, default_sqlite_path):
+    """The URL to connect to: ``uri``, or a SQLite file when it is unset."""
+    if uri:
+        url = sa.engine.make_url(uri)
+        # The extras install these; SQLAlchemy 2.1's defaults differ.
+        return url.set(drivername=DEFAULT_DRIVERS.get(url.drivername, url.drivername))
+    path = os.path.expanduser(default_sqlite_path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return sa.engine.URL.create('sqlite', database=path)
+
+
+class Database:
+    """A database reached at ``url`` (a callable, so that building this
+    touches nothing), holding the tables of ``metadata``."""
+
+    def __init__(self, url, pool_size, metadata):
+        self._url = url
+        self._pool_size = pool_size
+        self._metadata = metadata
+        self._engine = None
+        self._pid = None
+        self._engine_lock = threading.Lock()
+        # An in-memory SQLite database is one shared connection: one
+        # transaction at a time.
+        self._serial = contextlib.nullcontext()
+
+    @property
+    def engine(self):
+        """The engine, built (with the tables) on first use in a process."""
+        if self._engine is not None and self._pid == os.getpid():
+            return self._engine
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = self._connect()
+            elif self._pid != os.getpid():
+                # Forked (gunicorn): never share the parent's connections.
+                self._engine.dispose(close=False)
+            self._pid = os.getpid()
+        return self._engine
+
+    def _connect(self):
+        url = self._url()
+        engine = build_engine(url, self._pool_size)
+        if is_memory(url):
+            self._serial = threading.RLock()
+        try:
+            create_schema(engine, self._metadata)
+        except sa_exc.SQLAlchemyError:
+            engine.dispose()
+            raise
+        return engine
+
+    @contextlib.contextmanager
+    def write(self):
+        """A connection in a read-write transaction, committed on exit."""
+        with translate_errors():
+            engine = self.engine
+            with self._serial, engine.connect() as conn:
+                conn.execution_options(sqlite_begin='IMMEDIATE')
+                with conn.begin():
+                    yield conn
+
+    @contextlib.contextmanager
+    def read(self):
+        """A connection for reads; its transaction is rolled back on exit."""
+        with translate_errors():
+            engine = self.engine
+            with self._serial, engine.connect() as conn:
+                yield conn
+
+    def is_alive(self):
+        try:
+            with self.read() as conn:
+                conn.execute(sa.text('SELECT 1'))
+        except (errors.StorageError, sa_exc.SQLAlchemyError, ImportError,
+                OSError) as exc:
+            LOG.warning('Database is not alive: %s', exc)
+            return False
+        return True
+
+    def close(self):
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+
+def is_memory(url):
+    return url.get_backend_name() == 'sqlite' and (
+        url.database in (None, '', ':memory:')
+        or url.query.get('mode') == 'memory')
+
+
+def build_engine(url, pool_size):
+    if url.get_backend_name() != 'sqlite':
+        return sa.create_engine(url, pool_size=pool_size, pool_recycle=3600)
+    kwargs = {'connect_args': {'check_same_thread': False,
+                               'timeout': SQLITE_BUSY_TIMEOUT}}
+    if is_memory(url):
+        kwargs['poolclass'] = sa_pool.StaticPool
+    elif url.database and not url.database.startswith('file:'):
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+    engine = sa.create_engine(url, **kwargs)
+    event.listen(engine, 'connect', _sqlite_connect)
+    event.listen(engine, 'begin', _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_conn, _record):
+    # Let SQLAlchemy's "begin" event, not pysqlite, issue BEGIN (see below).
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f'PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}')
+    cursor.execute('PRAGMA journal_mode = WAL')
+    cursor.execute('PRAGMA foreign_keys = ON')
+    cursor.close()
+
+
+def _sqlite_begin(conn):
+    # Writers take the write lock up front (IMMEDIATE): a deferred
+    # transaction that reads and then writes can fail at once with
+    # "database is locked" instead of waiting for the busy timeout.
+    mode = conn.get_execution_options().get('sqlite_begin', 'DEFERRED')
+    conn.exec_driver_sql(f'BEGIN {mode}')
+
+
+def create_schema(engine, metadata):
+    """Create missing tables; safe when several processes start at once."""
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin='IMMEDIATE')
+        with conn.begin():
+            if conn.dialect.name == 'postgresql':
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            metadata.create_all(conn)

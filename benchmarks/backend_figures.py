@@ -8,6 +8,7 @@ percentiles. Example:
     .venv/bin/python benchmarks/backend_figures.py \
         --uri postgresql://postgres@127.0.0.1:5432/zaqar_bench
     .venv/bin/python benchmarks/backend_figures.py --uri redis://127.0.0.1:6379?prefix=bench
+    .venv/bin/python benchmarks/backend_figures.py --uri mongodb://127.0.0.1:27017
 """
 
 import argparse
@@ -29,12 +30,25 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def store_of(uri):
+    """The message store driver for a URI, by its scheme."""
+    scheme = uri.split(':', 1)[0]
+    if scheme.startswith('redis') or scheme == 'unix':
+        return 'redis'
+    if scheme.startswith('mongodb'):
+        return 'mongodb'
+    return 'sqlalchemy'
+
+
 def start_server(uri, workers, state):
     port = free_port()
     config = os.path.join(state, 'zaqar.conf')
-    store = 'redis' if uri.startswith('redis') else 'sqlalchemy'
+    store = store_of(uri)
+    # A benchmark may run against a lone MongoDB server (or mongoeco), which
+    # the durability rule would refuse.
+    unreliable = 'unreliable = true\n' if store == 'mongodb' else ''
     with open(config, 'w') as handle:
-        handle.write(f'[DEFAULT]\nstate_path = {state}\n'
+        handle.write(f'[DEFAULT]\nstate_path = {state}\n{unreliable}'
                      f'[drivers]\nmessage_store = {store}\n'
                      f'[drivers:message_store:{store}]\nuri = {uri}\n'
                      f'[drivers:transport:wsgi]\nport = {port}\nworkers = {workers}\n')

@@ -177,7 +177,7 @@ class Connection:
         # Parsed now: a malformed URI stops the service at start, not at
         # its first request.
         self._uri = parse_uri(opts.uri)
-        self._kwargs = client_kwargs(opts, self._uri)
+        self.client_kwargs = client_kwargs(opts, self._uri)  # tests add listeners
         self._pem = None
         self._handles = None
         self._pid = None
@@ -194,7 +194,7 @@ class Connection:
             return self._handles
 
     def _connect(self):
-        kwargs = dict(self._kwargs)
+        kwargs = dict(self.client_kwargs)
         if needs_combined_pem(self._opts):
             self._pem = self._pem or combine_pem(self._opts)
             kwargs['tlsCertificateKeyFile'] = self._pem

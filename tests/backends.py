@@ -10,7 +10,10 @@ Servers: ZAQAR_TEST_POSTGRESQL_URL names a PostgreSQL server (any database
 on it, default postgres@127.0.0.1:5432), where each session creates a
 database of its own and drops it at the end; ZAQAR_TEST_REDIS_URL names a
 Redis server (default 127.0.0.1:6379), where each session uses a key prefix
-of its own and deletes only those keys. MongoDB: each session starts a
+of its own and deletes only those keys; ZAQAR_TEST_MYSQL_URL a MySQL or
+MariaDB server (default root@127.0.0.1:3306), where each session creates
+a database of its own. Pooling runs over three redis-server processes the
+session starts and a SQLite pool. MongoDB: each session starts a
 mongoeco server of its own (tests/mongodb/servers.py) and stops it at the
 end, unless ZAQAR_TEST_MONGODB_URL names a real MongoDB, where each session
 uses a database of its own and drops it at the end. An unreachable server
@@ -28,9 +31,11 @@ from tests.conftest import require_service
 SQLALCHEMY_GROUP = 'drivers:message_store:sqlalchemy'
 REDIS_GROUP = 'drivers:message_store:redis'
 MONGODB_GROUP = 'drivers:message_store:mongodb'
+MANAGEMENT_GROUP = 'drivers:management_store:sqlalchemy'
 POSTGRESQL_URL = os.environ.get(
     'ZAQAR_TEST_POSTGRESQL_URL', 'postgresql://postgres@127.0.0.1:5432/postgres')
 REDIS_URL = os.environ.get('ZAQAR_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
+MYSQL_URL = os.environ.get('ZAQAR_TEST_MYSQL_URL', 'mysql+pymysql://root@127.0.0.1:3306/mysql')
 MONGODB_URL = os.environ.get('ZAQAR_TEST_MONGODB_URL')
 
 
@@ -64,6 +69,11 @@ def postgresql_backend(request):
     return Backend('sqlalchemy', ((SQLALCHEMY_GROUP, 'uri', uri),))
 
 
+def mysql_backend(request):
+    uri = request.getfixturevalue('mysql_database')
+    return Backend('sqlalchemy', ((SQLALCHEMY_GROUP, 'uri', uri),))
+
+
 def redis_backend(request):
     uri = request.getfixturevalue('redis_prefix_uri')
     return Backend('redis', ((REDIS_GROUP, 'uri', uri),))
@@ -78,11 +88,44 @@ def mongodb_backend(request):
                                ('DEFAULT', 'unreliable', True)))
 
 
+POOL_WEIGHTS = {'redis-a': 1, 'redis-b': 2, 'sql': 1}
+
+
+def pooled_backend(request):
+    """Pooling over three Redis servers of this session's own and a SQLite
+    pool, with a SQLite management store."""
+    tmp_path = request.getfixturevalue('tmp_path_factory').mktemp('pooled')
+    management = f'sqlite:///{tmp_path / "management.sqlite"}'
+    uris = request.getfixturevalue('redis_pool_uris')
+    pools = {'redis-a': uris[0], 'redis-b': uris[1], 'redis-c': uris[2],
+             'sql': f'sqlite:///{tmp_path / "pool.sqlite"}'}
+    backend = Backend('sqlalchemy', (('DEFAULT', 'pooling', True),
+                                     (MANAGEMENT_GROUP, 'uri', management)))
+    register_pools(backend, {name: (uri, POOL_WEIGHTS.get(name, 0))
+                             for name, uri in pools.items()})
+    return backend
+
+
+def register_pools(backend, pools):
+    """Record ``pools`` ({name: (uri, weight)}) in the backend's management store."""
+    import zaqar.conf
+    from zaqar.storage.sqlalchemy import control
+
+    driver = control.ControlDriver(backend.configure(zaqar.conf.new(args=[])))
+    try:
+        for name, (uri, weight) in pools.items():
+            driver.pools_controller.create(name, weight, uri)
+    finally:
+        driver.close()
+
+
 BACKENDS = {
     'sqlite': sqlite_backend,
     'postgresql': postgresql_backend,
+    'mysql': mysql_backend,
     'redis': redis_backend,
     'mongodb': mongodb_backend,
+    'pooled': pooled_backend,
 }
 
 
@@ -111,6 +154,29 @@ def postgresql_database():
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture(scope='session')
+def mysql_database():
+    """A MySQL/MariaDB database of its own for this session, dropped at the end."""
+    import sqlalchemy as sa
+
+    server = sa.engine.make_url(MYSQL_URL)
+    name = f'zaqar_test_{uuid.uuid4().hex[:12]}'
+    engine = sa.create_engine(server, isolation_level='AUTOCOMMIT',
+                              connect_args={'connect_timeout': 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE {name} CHARACTER SET utf8mb4'))
+    except sa.exc.OperationalError as err:
+        engine.dispose()
+        require_service('mysql', str(err.orig).strip())
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS {name}'))
+        engine.dispose()
 
 
 @pytest.fixture(scope='session')
@@ -156,5 +222,23 @@ def mongodb_database(tmp_path_factory):
     try:
         port = processes.start()
         yield servers.url(port), database
+    finally:
+        processes.stop_all()
+
+
+@pytest.fixture(scope='session')
+def redis_pool_uris(tmp_path_factory):
+    """URIs of three redis-server processes of this session's own."""
+    from tests.redis import servers
+    from tests.servers import free_port
+
+    if servers.redis_server_binary() is None:
+        require_service('redis', 'no redis-server binary to start pools with')
+    processes = servers.Processes(tmp_path_factory.mktemp('redis-pools'))
+    try:
+        ports = [free_port() for _ in range(3)]
+        for port in ports:
+            processes.start(port)
+        yield [f'redis://127.0.0.1:{port}' for port in ports]
     finally:
         processes.stop_all()

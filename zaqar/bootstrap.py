@@ -11,11 +11,13 @@ from stevedore import driver as stevedore_driver
 
 from zaqar import policy
 from zaqar.api import service
+from zaqar.storage.pooling import driver as pooling
 
 LOG = logging.getLogger(__name__)
 
 DATA_NAMESPACE = 'zaqar.data.storage'
 TRANSPORT_NAMESPACE = 'zaqar.transport'
+CONTROL_NAMESPACE = 'zaqar.control.storage'
 
 
 class DriverLoadError(RuntimeError):
@@ -59,9 +61,15 @@ class Bootstrap:
     @property
     def storage(self):
         if self._storage is None:
-            name = self.conf.drivers.message_store
-            LOG.debug('Loading message store %s', name)
-            self._storage = load_driver(DATA_NAMESPACE, name, self.conf)
+            if self.conf.pooling:
+                name = self.conf.drivers.management_store
+                LOG.debug('Pooling: loading management store %s', name)
+                control = load_driver(CONTROL_NAMESPACE, name, self.conf)
+                self._storage = pooling.DataDriver(self.conf, control)
+            else:
+                name = self.conf.drivers.message_store
+                LOG.debug('Loading message store %s', name)
+                self._storage = load_driver(DATA_NAMESPACE, name, self.conf)
         return self._storage
 
     @property

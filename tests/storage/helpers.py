@@ -4,22 +4,19 @@ import time
 import uuid
 
 import pytest
-import stevedore
 
 import zaqar.conf
-
-NAMESPACE = 'zaqar.data.storage'
 
 CLIENT = uuid.UUID('5f2b1e4a-9e8c-4f7a-8d1b-2c3d4e5f6a7b')
 OTHER_CLIENT = uuid.UUID('0c8f6d2e-3b4a-4e5f-9a8b-7c6d5e4f3a2b')
 
 
 def build_driver(backend):
-    """Load the driver through its entry point, as zaqar-server does."""
-    conf = backend.override(zaqar.conf.new(args=[]))
-    manager = stevedore.DriverManager(NAMESPACE, backend.entry_point,
-                                      invoke_on_load=True, invoke_args=(conf,))
-    return manager.driver
+    """Load the data driver as zaqar-server does (pooled or by entry point)."""
+    from zaqar import bootstrap
+
+    conf = backend.configure(zaqar.conf.new(args=[]))
+    return bootstrap.Bootstrap(conf).storage
 
 
 A_MOMENT = pytest.approx(0, abs=1)  # an age in whole seconds, just now

@@ -10,6 +10,7 @@ from zaqar.api import (
     kinds,
     messages,
     notifications,
+    pools,
     queues,
     shares,
     subscriptions,
@@ -47,6 +48,9 @@ class Service:
         self.claims = claims.Claims(deps)
         self.shares = shares.Shares(deps)
         self.subscriptions = subscriptions.Subscriptions(deps, self.queues)
+        if conf.pooling:
+            self.pools = pools.Pools(deps)
+            self.flavors = pools.Flavors(deps)
 
     def ping(self, ctx):
         self.enforce('ping:get', ctx)
@@ -54,4 +58,6 @@ class Service:
 
     def health(self, ctx):
         self.enforce('health:get', ctx)
+        if hasattr(self.storage, 'health'):  # pooled: catalogue and each pool
+            return self.storage.health()
         return {'storage_reachable': self.storage.is_alive()}

@@ -77,6 +77,12 @@ class Validator:
     def subscription_listing(self, limit):
         self._limit(limit, self.limits.max_subscriptions_per_page, 'may not be greater than')
 
+    def pool_listing(self, limit):
+        self._limit(limit, self.limits.max_pools_per_page, 'no greater than')
+
+    def flavor_listing(self, limit):
+        self._limit(limit, self.limits.max_flavors_per_page, 'no greater than')
+
     def pop(self, pop):
         upper = self.limits.max_messages_per_claim_or_pop
         if not 0 < pop <= upper:

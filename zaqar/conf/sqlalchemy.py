@@ -18,8 +18,10 @@ MESSAGE_OPTS = [
 ]
 
 MANAGEMENT_OPTS = [
-    cfg.StrOpt('uri', default='sqlite:///:memory:', secret=True,
-               help='SQLAlchemy URL of the management store.'),
+    cfg.StrOpt('uri', secret=True,
+               help='SQLAlchemy URL of the management store (pools, flavors, '
+                    'catalogue). Unset: a SQLite file zaqar-management.sqlite '
+                    'under [DEFAULT] state_path.'),
 ]
 
 

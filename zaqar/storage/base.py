@@ -346,3 +346,111 @@ class SubscriptionController(abc.ABC):
     @abc.abstractmethod
     def purge(self, queue, project):
         """Remove every subscription of the queue."""
+
+
+# -- the management store (pooling) ------------------------------------------
+
+class ControlDriverBase(abc.ABC):
+    """A management store: pools, flavors and the catalogue of which pool
+    holds each queue. Like data drivers, built from ``cfg.ConfigOpts`` and
+    connecting lazily."""
+
+    def __init__(self, conf):
+        self.conf = conf
+
+    @property
+    @abc.abstractmethod
+    def pools_controller(self):
+        """The PoolsController."""
+
+    @property
+    @abc.abstractmethod
+    def flavors_controller(self):
+        """The FlavorsController."""
+
+    @property
+    @abc.abstractmethod
+    def catalogue_controller(self):
+        """The CatalogueController."""
+
+    @abc.abstractmethod
+    def is_alive(self):
+        """True when the store answers; never raises."""
+
+    def close(self):  # noqa: B027 - optional
+        """Release connections. Safe to call more than once."""
+
+
+class PoolsController(abc.ABC):
+    """Pools: data stores queues are placed on. A *pool dict* has the keys
+    ``name``, ``uri``, ``weight`` (int), ``flavor`` (str or None) and, when
+    asked for ``detailed``, ``options`` (dict)."""
+
+    @abc.abstractmethod
+    def list(self, marker=None, limit=10, detailed=False):
+        """A Page of pool dicts sorted by name; marker is a name."""
+
+    @abc.abstractmethod
+    def get(self, name, detailed=False):
+        """A pool dict; raise PoolDoesNotExist."""
+
+    @abc.abstractmethod
+    def all(self):
+        """Every pool, detailed (for placement and routing)."""
+
+    @abc.abstractmethod
+    def create(self, name, weight, uri, flavor=None, options=None):
+        """Create the pool, or replace every field of an existing one.
+        Raise PoolUriInUse when another pool has ``uri``."""
+
+    @abc.abstractmethod
+    def update(self, name, **fields):
+        """Change ``weight``, ``uri``, ``flavor`` or ``options``; raise
+        PoolDoesNotExist or PoolUriInUse."""
+
+    @abc.abstractmethod
+    def delete(self, name):
+        """Remove the pool; silent when missing."""
+
+
+class FlavorsController(abc.ABC):
+    """Flavors, per project: a name for the set of pools whose ``flavor``
+    is that name. A *flavor dict* has ``name`` and ``capabilities`` (list)."""
+
+    @abc.abstractmethod
+    def list(self, project, marker=None, limit=10):
+        """A Page of flavor dicts sorted by name."""
+
+    @abc.abstractmethod
+    def get(self, name, project):
+        """A flavor dict; raise FlavorDoesNotExist."""
+
+    @abc.abstractmethod
+    def create(self, name, project, capabilities=()):
+        """Create or replace the flavor."""
+
+    @abc.abstractmethod
+    def delete(self, name, project):
+        """Remove the flavor; silent when missing."""
+
+
+class CatalogueController(abc.ABC):
+    """Which pool holds each (project, queue)."""
+
+    @abc.abstractmethod
+    def get(self, project, queue):
+        """The pool name of the queue, or None."""
+
+    @abc.abstractmethod
+    def insert(self, project, queue, pool):
+        """Record ``pool`` for the queue unless it has one; return the pool
+        the queue is on afterwards (the existing one when it had one, also
+        under concurrent inserts)."""
+
+    @abc.abstractmethod
+    def delete(self, project, queue):
+        """Forget the queue; silent when unknown."""
+
+    @abc.abstractmethod
+    def count(self, pool):
+        """How many queues are on ``pool``."""

@@ -111,3 +111,25 @@ class SubscriptionDoesNotExist(DoesNotExist):
 class SubscriptionAlreadyExists(Conflict):
     msg = ('Such subscription already exists. Subscriptions are unique by '
            'project + queue + subscriber URI.')
+
+
+class PoolDoesNotExist(DoesNotExist):
+    msg = 'Pool {name} does not exist'
+
+    def __init__(self, name):
+        super().__init__(name=name)
+
+
+class PoolUriInUse(Conflict):
+    msg = 'The database URI is in use by another pool.'
+
+
+class FlavorDoesNotExist(DoesNotExist):
+    msg = 'Flavor {name} does not exist'
+
+    def __init__(self, name):
+        super().__init__(name=name)
+
+
+class NoPoolFound(StorageError):
+    msg = 'No pools registered'

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import mysql
 metadata = sa.MetaData()
 
 
-def _name(length):
+def name_type(length):
     # Names compare byte-wise and case-sensitively on every backend: the
     # default collations of PostgreSQL and MySQL would sort "B" before "a"
     # differently and, on MySQL, even match "a" = "A".
@@ -38,8 +38,8 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 queues = sa.Table(
     'queues', metadata,
     sa.Column('id', _ID, primary_key=True, autoincrement=True),
-    sa.Column('project', _name(SCOPE_MAX), nullable=False),
-    sa.Column('name', _name(64), nullable=False),
+    sa.Column('project', name_type(SCOPE_MAX), nullable=False),
+    sa.Column('name', name_type(64), nullable=False),
     sa.Column('metadata', _json_text(), nullable=False),
     sa.Column('created', sa.Double(), nullable=False),
     sa.UniqueConstraint('project', 'name', name='uq_queues_project_name'),
@@ -50,15 +50,15 @@ queues = sa.Table(
 messages = sa.Table(
     'messages', metadata,
     sa.Column('id', _ID, primary_key=True, autoincrement=True),
-    sa.Column('project', _name(SCOPE_MAX), nullable=False),
-    sa.Column('queue', _name(64), nullable=False),
+    sa.Column('project', name_type(SCOPE_MAX), nullable=False),
+    sa.Column('queue', name_type(64), nullable=False),
     sa.Column('body', _json_text(), nullable=False),
     sa.Column('ttl', sa.Integer(), nullable=False),
     sa.Column('created', sa.Double(), nullable=False),
     sa.Column('expires', sa.Double(), nullable=False),
     sa.Column('delay_until', sa.Double(), nullable=False),
-    sa.Column('client_id', _name(256), nullable=False),
-    sa.Column('claim_id', _name(32), nullable=True),
+    sa.Column('client_id', name_type(256), nullable=False),
+    sa.Column('claim_id', name_type(32), nullable=True),
     sa.Column('claim_expires', sa.Double(), nullable=True),
     sa.Column('claim_ttl', sa.Integer(), nullable=True),
     sa.Column('claim_created', sa.Double(), nullable=True),
@@ -76,8 +76,8 @@ messages = sa.Table(
 subscriptions = sa.Table(
     'subscriptions', metadata,
     sa.Column('id', _ID, primary_key=True, autoincrement=True),
-    sa.Column('project', _name(SCOPE_MAX), nullable=False),
-    sa.Column('source', _name(64), nullable=False),
+    sa.Column('project', name_type(SCOPE_MAX), nullable=False),
+    sa.Column('source', name_type(64), nullable=False),
     sa.Column('subscriber', sa.Text(), nullable=False),
     # SHA-256 of the subscriber: a bounded key for uniqueness (URIs are
     # unbounded, and MySQL cannot index long text).

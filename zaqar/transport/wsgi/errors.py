@@ -32,6 +32,10 @@ def _storage_error(exc):
         return 403, api_errors.Forbidden.title, str(exc)
     if isinstance(exc, storage_errors.MessageConflict):
         return 503, api_errors.ServiceUnavailable.title, 'No messages could be enqueued.'
+    if isinstance(exc, storage_errors.NoPoolFound):
+        LOG.error('Pooling: %s', exc)
+        return 503, api_errors.ServiceUnavailable.title, (
+            'No storage pool can take a new queue. Please try again later.')
     if isinstance(exc, storage_errors.ConnectionError):
         LOG.warning('Storage unavailable: %s', exc)
         return 503, api_errors.ServiceUnavailable.title, UNAVAILABLE

@@ -5,7 +5,7 @@ import webob.exc
 
 from zaqar.api import kinds
 from zaqar.transport.wsgi import utils
-from zaqar.transport.wsgi.controllers import base, home, queues
+from zaqar.transport.wsgi.controllers import base, home, pools, queues
 
 VERSIONS = {'versions': [{
     'id': '2',
@@ -53,6 +53,9 @@ class V2:
         self._home = home.document(admin_mode)
         if admin_mode:
             self.health = Health(service)
+            if hasattr(service, 'pools'):  # pooling is on
+                self.pools = pools.Pools(service)
+                self.flavors = pools.Flavors(service)
 
     index = base.allow('GET')
 

@@ -5,6 +5,17 @@ wire protocol from Python 3.13+, so it lives in a virtual environment of
 its own (``.venv-mongoeco``, made by tools/run-tests.sh; another one can be
 named by ZAQAR_TEST_MONGOECO_PYTHON). Each server is its own process on a
 free loopback port, with an in-memory engine.
+
+Where mongoeco differs from a real mongod in ways these tests meet:
+
+* it serves every connection from one asyncio loop, so one long command
+  (say a large insert_many into a big collection: its indexes are metadata
+  only and every write scans) holds up every other client, even their
+  ``hello``, and SIGTERM waits for it too; ``stop`` kills after 10 s;
+* without its ``wire`` extra (pymongo's bson) it accepts connections and
+  closes them at the first message, saying nothing to the client;
+* stopped, it forgets everything (the in-memory engine), as a redis-server
+  without persistence does; a real mongod keeps its data.
 """
 
 import os

@@ -31,19 +31,42 @@ class Commands(monitoring.CommandListener):
         pass
 
 
-@pytest.fixture
-def counted(mongodb_database):
+def build(mongodb_database, unreliable=True):
     """(driver, commands): a driver whose client reports its commands."""
     uri, database = mongodb_database
     conf = zconf.new(args=[])
-    conf.set_override('unreliable', True)
+    conf.set_override('unreliable', unreliable)
     conf.set_override('uri', uri, group=mongodb_conf.MESSAGE_GROUP)
     conf.set_override('database', f'{database}_trips', group=mongodb_conf.MESSAGE_GROUP)
     driver = mongodb_driver.DataDriver(conf)
     commands = Commands()
     driver.connection.client_kwargs['event_listeners'] = [commands]
+    return driver, commands
+
+
+@pytest.fixture
+def counted(mongodb_database):
+    driver, commands = build(mongodb_database)
     assert driver.is_alive()  # connect and create the indexes first
     yield driver, commands
+    driver.close()
+
+
+def test_connecting_asks_hello_never_buildinfo(mongodb_database):
+    """The durability check reads ``hello``; nothing asks ``buildInfo``
+    (pymongo's server_info()). mongoeco, unlike MongoDB, answers the
+    legacy lower-case ``buildinfo`` with "unsupported wire command"; a
+    driver depending on it would work on MongoDB only. (mongoeco's hello
+    also carries version fields that MongoDB's does not: nothing here
+    reads them.)"""
+    driver, commands = build(mongodb_database, unreliable=False)
+    assert driver.is_alive() is False  # one server, not a replica set
+    assert commands.names == ['hello', 'endSessions']  # then the client is closed
+    driver.close()
+    driver, commands = build(mongodb_database)
+    assert driver.is_alive() is True
+    # One createIndexes per collection: queues, subscriptions, 2 partitions.
+    assert commands.names == ['createIndexes'] * 4 + ['ping']
     driver.close()
 
 

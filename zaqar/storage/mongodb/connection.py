@@ -26,8 +26,8 @@ import urllib.parse
 import zlib
 
 import pymongo
+from pymongo import IndexModel, uri_parser
 from pymongo import errors as mongo_errors
-from pymongo import uri_parser
 
 from zaqar.storage import errors
 
@@ -146,25 +146,26 @@ class Handles:
 
 
 def create_indexes(handles):
-    """One index per query shape; each is named after its use."""
-    handles.queues.create_index([('p', 1), ('q', 1)], name='queue', unique=True)
-    # One live subscription per subscriber; listing in id order.
-    handles.subscriptions.create_index([('p', 1), ('s', 1), ('h', 1)],
-                                       name='subscriber', unique=True)
-    handles.subscriptions.create_index([('p', 1), ('s', 1), ('_id', 1)], name='source')
-    handles.subscriptions.create_index([('e', 1)], name='expiry',
-                                       expireAfterSeconds=TTL_INDEX_DELAY)
+    """One index per query shape, each named after its use: one command per
+    collection (nothing to do when they exist)."""
+    handles.queues.create_indexes([
+        IndexModel([('p', 1), ('q', 1)], name='queue', unique=True)])
+    handles.subscriptions.create_indexes([
+        # One live subscription per subscriber; listing in id order.
+        IndexModel([('p', 1), ('s', 1), ('h', 1)], name='subscriber', unique=True),
+        IndexModel([('p', 1), ('s', 1), ('_id', 1)], name='source'),
+        IndexModel([('e', 1)], name='expiry', expireAfterSeconds=TTL_INDEX_DELAY)])
     for messages in handles.partitions:
-        # Listing, get by id, claims, pop and stats: a queue's messages in
-        # marker order, with the claim expiry in the key so that claimed
-        # messages are stepped over without reading them.
-        messages.create_index([('p', 1), ('q', 1), ('k', 1), ('ce', 1)], name='active')
-        # Claim get, renew, release and delete by claim: only claimed
-        # messages carry ``ci``.
-        messages.create_index([('ci', 1)], name='claim', sparse=True)
-        # gc() and the TTL backstop.
-        messages.create_index([('e', 1)], name='expiry',
-                               expireAfterSeconds=TTL_INDEX_DELAY)
+        messages.create_indexes([
+            # Listing, get by id, claims, pop and stats: a queue's messages
+            # in marker order, with the claim expiry in the key so that
+            # claimed messages are stepped over without reading them.
+            IndexModel([('p', 1), ('q', 1), ('k', 1), ('ce', 1)], name='active'),
+            # Claim get, renew, release and delete by claim: only claimed
+            # messages carry ``ci``.
+            IndexModel([('ci', 1)], name='claim', sparse=True),
+            # gc() and the TTL backstop.
+            IndexModel([('e', 1)], name='expiry', expireAfterSeconds=TTL_INDEX_DELAY)])
 
 
 class Connection:

@@ -5,8 +5,9 @@ Nothing is registered at import time: call ``register_opts(conf)`` on the
 """
 
 from zaqar.conf import default, drivers, mongodb, redis, signed_url, sqlalchemy, transport, wsgi
+from zaqar.conf import notification
 
-MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, mongodb, signed_url)
+MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, mongodb, signed_url, notification)
 
 
 def register_opts(conf):

@@ -112,15 +112,16 @@ def test_failing_answers_are_retried_until_delivered(make_notifier, receiver, st
 
 def test_retries_follow_the_policy_delays(make_notifier, receiver):
     hook = receiver(fail_first=5)
-    notifier = make_notifier(delay_scale=0.02)
+    notifier = make_notifier(delay_scale=0.05)
     post(notifier, [subscription(hook.url, {'_retry_policy': FAST_POLICY})])
     requests = hook.wait_for(6)
     gaps = [b.at - a.at for a, b in zip(requests, requests[1:], strict=False)]
     # Policy seconds: 0 (at once), 5 (minimum), 5 and 10 (the linear curve),
-    # 15 (maximum); each second is 20 ms here.
-    expected = [0, 0.1, 0.1, 0.2, 0.3]
+    # 15 (maximum); each second is 50 ms here. Never early; late only by
+    # what a loaded machine may add.
+    expected = [0, 0.25, 0.25, 0.5, 0.75]
     for gap, want in zip(gaps, expected, strict=True):
-        assert want - 0.01 <= gap <= want + 0.15, (gaps, expected)
+        assert want - 0.02 <= gap <= want + 0.5, (gaps, expected)
 
 
 @pytest.mark.parametrize('status', [400, 403, 404, 410, 301])
@@ -215,18 +216,18 @@ def test_a_hanging_subscriber_does_not_delay_others(make_notifier, receiver):
 
 
 def test_waiting_retries_hold_no_worker(make_notifier, receiver):
-    # One worker; a subscriber that keeps failing waits between retries.
-    # Meanwhile another subscriber's notifications go through at once.
+    # One worker; a subscriber that keeps failing waits 1.5 s before its
+    # third attempt. Meanwhile another subscriber's notifications go through.
     failing, healthy = receiver(fail_first=100), receiver()
-    notifier = make_notifier(max_notifier_workers=1, delay_scale=0.1)
+    notifier = make_notifier(max_notifier_workers=1, delay_scale=0.3)
     post(notifier, [subscription(failing.url, {'_retry_policy': FAST_POLICY}, sid='f')])
-    failing.wait_for(3)  # two quick attempts, then 0.5 s waits
+    failing.wait_for(2)  # the first attempt and the immediate retry
     started = time.monotonic()
     post(notifier, [subscription(healthy.url, sid='h')], [{'body': n, 'ttl': 60}
                                                         for n in range(3)])
     healthy.wait_for(3, timeout=2)
-    assert time.monotonic() - started < 0.4
-    assert len(failing.requests) < 6
+    assert time.monotonic() - started < 1.0
+    assert len(failing.requests) == 2  # still waiting for its retry
 
 
 def test_pending_deliveries_are_bounded(make_notifier, receiver, caplog):

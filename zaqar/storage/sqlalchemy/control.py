@@ -173,7 +173,7 @@ class ControlDriver(base.ControlDriverBase):
     def __init__(self, conf):
         super().__init__(conf)
         self._opts = conf[sqlalchemy_conf.MANAGEMENT_GROUP]
-        self._db = database.Database(self._url, 5, control_metadata)
+        self._db = database.Database(self._url, 5, 'management')
         self._pools = PoolsController(self._db)
         self._flavors = FlavorsController(self._db)
         self._catalogue = CatalogueController(self._db)

@@ -58,12 +58,12 @@ def url_of(uri, default_sqlite_path):
 
 class Database:
     """A database reached at ``url`` (a callable, so that building this
-    touches nothing), holding the tables of ``metadata``."""
+    touches nothing), holding the tables of ``store`` (migrations.STORES)."""
 
-    def __init__(self, url, pool_size, metadata):
+    def __init__(self, url, pool_size, store):
         self._url = url
         self._pool_size = pool_size
-        self._metadata = metadata
+        self._store = store
         self._engine = None
         self._pid = None
         self._engine_lock = threading.Lock()
@@ -91,7 +91,7 @@ class Database:
         if is_memory(url):
             self._serial = threading.RLock()
         try:
-            create_schema(engine, self._metadata)
+            create_schema(engine, self._store)
         except sa_exc.SQLAlchemyError:
             engine.dispose()
             raise
@@ -171,11 +171,21 @@ def _sqlite_begin(conn):
     conn.exec_driver_sql(f'BEGIN {mode}')
 
 
-def create_schema(engine, metadata):
-    """Create missing tables; safe when several processes start at once."""
+def create_schema(engine, store):
+    """Upgrade the store's tables to the latest revision; safe when several
+    processes start at once (one waits for the other's lock)."""
+    from zaqar.storage.sqlalchemy import migrations
+
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin='IMMEDIATE')
         with conn.begin():
-            if conn.dialect.name == 'postgresql':
+            dialect = conn.dialect.name
+            if dialect == 'postgresql':
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-            metadata.create_all(conn)
+            elif dialect == 'mysql':
+                conn.execute(sa.text(f"SELECT GET_LOCK('zaqar_schema_{store}', 60)"))
+            try:
+                migrations.upgrade(conn, store)
+            finally:
+                if dialect == 'mysql':
+                    conn.execute(sa.text(f"SELECT RELEASE_LOCK('zaqar_schema_{store}')"))

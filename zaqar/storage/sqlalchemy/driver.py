@@ -27,7 +27,7 @@ import os
 
 from zaqar.conf import sqlalchemy as sqlalchemy_conf
 from zaqar.storage import base
-from zaqar.storage.sqlalchemy import claims, database, messages, queues, subscriptions, tables
+from zaqar.storage.sqlalchemy import claims, database, messages, queues, subscriptions
 
 LOG = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class DataDriver(base.ControllersDriver):
 
     def __init__(self, conf):
         self._opts = conf[sqlalchemy_conf.MESSAGE_GROUP]
-        self._db = database.Database(self._url, self._opts.pool_size, tables.metadata)
+        self._db = database.Database(self._url, self._opts.pool_size, 'message')
         self.write, self.read = self._db.write, self._db.read
         super().__init__(conf)
 

@@ -23,7 +23,7 @@ def name_type(length):
                                         collation='utf8mb4_bin'), 'mysql'))
 
 
-def _json_text():
+def json_text():
     # Bodies may reach the 256 KiB post limit; MySQL's TEXT stops at 64 KiB.
     return sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql')
 
@@ -33,14 +33,14 @@ def _json_text():
 SCOPE_MAX = 300
 
 # SQLite makes only INTEGER PRIMARY KEY an alias of the rowid.
-_ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 queues = sa.Table(
     'queues', metadata,
-    sa.Column('id', _ID, primary_key=True, autoincrement=True),
+    sa.Column('id', ID_TYPE, primary_key=True, autoincrement=True),
     sa.Column('project', name_type(SCOPE_MAX), nullable=False),
     sa.Column('name', name_type(64), nullable=False),
-    sa.Column('metadata', _json_text(), nullable=False),
+    sa.Column('metadata', json_text(), nullable=False),
     sa.Column('created', sa.Double(), nullable=False),
     sa.UniqueConstraint('project', 'name', name='uq_queues_project_name'),
     # AUTOINCREMENT: never reuse the id of a deleted row.
@@ -49,10 +49,10 @@ queues = sa.Table(
 
 messages = sa.Table(
     'messages', metadata,
-    sa.Column('id', _ID, primary_key=True, autoincrement=True),
+    sa.Column('id', ID_TYPE, primary_key=True, autoincrement=True),
     sa.Column('project', name_type(SCOPE_MAX), nullable=False),
     sa.Column('queue', name_type(64), nullable=False),
-    sa.Column('body', _json_text(), nullable=False),
+    sa.Column('body', json_text(), nullable=False),
     sa.Column('ttl', sa.Integer(), nullable=False),
     sa.Column('created', sa.Double(), nullable=False),
     sa.Column('expires', sa.Double(), nullable=False),
@@ -75,7 +75,7 @@ messages = sa.Table(
 
 subscriptions = sa.Table(
     'subscriptions', metadata,
-    sa.Column('id', _ID, primary_key=True, autoincrement=True),
+    sa.Column('id', ID_TYPE, primary_key=True, autoincrement=True),
     sa.Column('project', name_type(SCOPE_MAX), nullable=False),
     sa.Column('source', name_type(64), nullable=False),
     sa.Column('subscriber', sa.Text(), nullable=False),
@@ -84,7 +84,7 @@ subscriptions = sa.Table(
     sa.Column('subscriber_hash', sa.String(64), nullable=False),
     sa.Column('ttl', sa.BigInteger(), nullable=False),
     sa.Column('expires', sa.Double(), nullable=False),
-    sa.Column('options', _json_text(), nullable=False),
+    sa.Column('options', json_text(), nullable=False),
     sa.Column('confirmed', sa.Boolean(), nullable=False, default=False),
     sa.UniqueConstraint('project', 'source', 'subscriber_hash',
                         name='uq_subscriptions_subscriber'),

@@ -24,6 +24,7 @@ def _config(store, connection):
         raise ValueError(f'unknown store {store!r}: one of {", ".join(STORES)}')
     config = alembic_config.Config()
     config.set_main_option('script_location', HERE)
+    config.set_main_option('path_separator', 'os')
     config.set_main_option('version_locations', os.path.join(HERE, store))
     config.attributes['connection'] = connection
     config.attributes['version_table'] = STORES[store]

@@ -58,6 +58,4 @@ class Service:
 
     def health(self, ctx):
         self.enforce('health:get', ctx)
-        if hasattr(self.storage, 'health'):  # pooled: catalogue and each pool
-            return self.storage.health()
-        return {'storage_reachable': self.storage.is_alive()}
+        return self.storage.health()

@@ -96,6 +96,12 @@ class DataDriverBase(abc.ABC):
     def close(self):  # noqa: B027 - optional: most drivers have nothing to close
         """Release connections. Safe to call more than once."""
 
+    def health(self):
+        """The health report of api-v2.md 4.8: ``storage_reachable``, and
+        ``message_volume`` ({"free", "claimed", "total"} over every queue)
+        where the store can count it in one cheap query."""
+        return {'storage_reachable': self.is_alive()}
+
 
 class ControllersDriver(DataDriverBase):
     """A data driver whose controllers are built once, each from a class

@@ -260,10 +260,9 @@ class DataDriver(base.DataDriverBase):
         if report['catalog_reachable']:
             for pool in self.control.pools_controller.all():
                 try:
-                    alive = self.router.driver_of_pool(pool).is_alive()
+                    report[pool['name']] = self.router.driver_of_pool(pool).health()
                 except pool_drivers.InvalidPool:
-                    alive = False
-                report[pool['name']] = {'storage_reachable': alive}
+                    report[pool['name']] = {'storage_reachable': False}
         # Not in upstream's pooled report; kept so that one key answers
         # "is everything up" with or without pooling.
         report['storage_reachable'] = report['catalog_reachable'] and all(

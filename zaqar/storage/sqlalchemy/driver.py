@@ -66,6 +66,12 @@ class DataDriver(base.ControllersDriver):
     def is_alive(self):
         return self._db.is_alive()
 
+    def health(self):
+        report = super().health()
+        if report['storage_reachable']:
+            report['message_volume'] = self._messages.volume()
+        return report
+
     def gc(self):
         removed = 0
         for _ in range(GC_MAX_BATCHES):

@@ -103,6 +103,16 @@ class MessageController(base.MessageController):
                 rows = _select_then_delete(conn, picked)
         return utils.messages(rows, now)
 
+    def volume(self):
+        """{"free", "claimed", "total"} live messages over every queue."""
+        now = time.time()
+        claimed = sa.func.sum(sa.case((utils.claimed(now), 1), else_=0))
+        query = sa.select(sa.func.count(), claimed).where(utils.live(now))
+        with self._driver.read() as conn:
+            total, claimed = conn.execute(query).one()
+        claimed = int(claimed or 0)
+        return {'free': total - claimed, 'claimed': claimed, 'total': total}
+
     def remove_expired(self, batch):
         """Delete up to ``batch`` expired messages; return how many went."""
         now = time.time()

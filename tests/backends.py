@@ -202,7 +202,8 @@ def redis_prefix_uri():
 @pytest.fixture(scope='session')
 def mongodb_database(tmp_path_factory):
     """(uri, database name) of this session: a mongoeco server of its own,
-    or a database of its own on ZAQAR_TEST_MONGODB_URL, dropped at the end."""
+    or a database of its own on ZAQAR_TEST_MONGODB_URL, dropped at the end
+    with the databases named after it (tests/mongodb add suffixes)."""
     import pymongo
 
     from tests.mongodb import servers
@@ -215,7 +216,9 @@ def mongodb_database(tmp_path_factory):
             yield MONGODB_URL, database
         finally:
             client = pymongo.MongoClient(MONGODB_URL, serverSelectionTimeoutMS=5000)
-            client.drop_database(database)
+            for name in client.list_database_names():
+                if name.startswith(database):
+                    client.drop_database(name)
             client.close()
         return
     processes = servers.Mongoeco(tmp_path_factory.mktemp('mongoeco'))

@@ -2,6 +2,7 @@
 durability rule and the indexes it creates."""
 
 import logging
+import time
 
 import pytest
 
@@ -164,3 +165,17 @@ def test_a_dead_pooled_connection_is_not_retried(live):
     with pytest.raises(errors.ConnectionError):
         driver.connection.run(broken)
     assert calls == [1]
+
+
+def test_health_counts_live_messages(live, mongodb_database):
+    # A database of its own: the volume counts every queue of it.
+    driver = live(partitions=2, database=f'{mongodb_database[1]}_health')
+    messages = driver.message_controller
+    for project in ('a', 'b', 'c'):  # spread over the partitions
+        messages.post('q', [{'ttl': 60, 'body': n, 'delay': 0} for n in range(3)],
+                      None, project)
+    messages.post('q', [{'ttl': 1, 'body': 'gone', 'delay': 0}], None, 'a')
+    driver.claim_controller.create('q', 'b', ttl=60, grace=60, limit=2)
+    time.sleep(1.1)
+    assert driver.health() == {'storage_reachable': True, 'message_volume': {
+        'free': 7, 'claimed': 2, 'total': 9}}

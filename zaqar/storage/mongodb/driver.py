@@ -78,6 +78,12 @@ class DataDriver(base.ControllersDriver):
             LOG.warning('Message store is not alive: %s', exc)
             return False
 
+    def health(self):
+        report = super().health()
+        if report['storage_reachable']:
+            report['message_volume'] = self.connection.run(_volume)
+        return report
+
     def gc(self):
         """Expired messages of every partition, then expired subscriptions,
         each in batches of gc_threshold; return how many messages went."""
@@ -99,6 +105,20 @@ class DataDriver(base.ControllersDriver):
 
     def close(self):
         self.connection.close()
+
+
+def _volume(handles):
+    """{"free", "claimed", "total"} live messages over every queue: one
+    aggregate per partition (an admin's health check, not a request path)."""
+    now = time.time()
+    pipeline = [{'$match': {'e': {'$gt': records.date(now)}}},
+                {'$group': {'_id': None, 'total': {'$sum': 1}, 'claimed': {
+                    '$sum': {'$cond': [{'$gt': ['$ce', now]}, 1, 0]}}}}]
+    total = claimed = 0
+    for collection in handles.partitions:
+        for found in collection.aggregate(pipeline):
+            total, claimed = total + found['total'], claimed + found['claimed']
+    return {'free': total - claimed, 'claimed': claimed, 'total': total}
 
 
 def _remove_batch(collection, batch):

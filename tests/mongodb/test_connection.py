@@ -5,6 +5,7 @@ import logging
 import time
 
 import pytest
+from pymongo import errors as mongo_errors
 
 from zaqar import bootstrap
 from zaqar import conf as zconf
@@ -150,21 +151,42 @@ def test_one_client_per_process(live, monkeypatch):
     assert driver.connection.handles() is not first
 
 
-def test_a_dead_pooled_connection_is_not_retried(live):
-    """A write may have reached the server before the connection broke:
-    answer 503 rather than send it twice."""
-    from pymongo import errors as mongo_errors
-
+@pytest.mark.parametrize('failure', [
+    mongo_errors.AutoReconnect('connection reset'),
+    mongo_errors.WriteConcernError('waiting for replication timed out', 64, {}),
+], ids=['connection-reset', 'not-replicated'])
+def test_a_write_of_unknown_fate_is_not_retried(live, failure):
+    """A write may have reached the server before the connection broke, or
+    stayed on the primary alone: answer 503 rather than send it twice."""
     calls = []
 
     def broken(handles):
         calls.append(1)
-        raise mongo_errors.AutoReconnect('connection reset')
+        raise failure
 
     driver = live()
     with pytest.raises(errors.ConnectionError):
         driver.connection.run(broken)
     assert calls == [1]
+
+
+def test_no_server_to_select_is_retried(live):
+    """Then nothing was sent: try again, up to max_reconnect_attempts."""
+    calls = []
+
+    def unselectable(handles):
+        calls.append(1)
+        if len(calls) < 3:
+            raise mongo_errors.ServerSelectionTimeoutError('no primary')
+        return 'done'
+
+    driver = live(max_reconnect_attempts=2, reconnect_sleep=0.01)
+    assert driver.connection.run(unselectable) == 'done'
+    calls.clear()
+    driver = live(max_reconnect_attempts=1, reconnect_sleep=0.01)
+    with pytest.raises(errors.ConnectionError):
+        driver.connection.run(unselectable)
+    assert len(calls) == 2
 
 
 def test_health_counts_live_messages(live, mongodb_database):

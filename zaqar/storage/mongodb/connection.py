@@ -263,6 +263,11 @@ def translate_errors(final=True):
     except mongo_errors.ConnectionFailure as exc:
         LOG.warning('Message store unavailable: %s', exc)
         raise errors.ConnectionError() from exc
+    except mongo_errors.WriteConcernError as exc:
+        # The primary has the write but could not have it replicated as the
+        # URI asks (w, wtimeout): the write is not acknowledged as durable.
+        LOG.warning('Message store could not replicate a write: %s', exc)
+        raise errors.ConnectionError() from exc
 
 
 def operation(method):

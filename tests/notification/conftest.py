@@ -16,7 +16,7 @@ DELAY_SCALE = 0.01
 
 def make_conf(**notification):
     conf = zconf.new()
-    notification.setdefault('delivery_timeout', 2.0)
+    notification.setdefault('delivery_timeout', 10.0)
     for name, value in notification.items():
         conf.set_override(name, value, group='notification')
     return conf

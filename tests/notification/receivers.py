@@ -91,7 +91,7 @@ class WebhookReceiver:
             self._changed.notify_all()
         return status
 
-    def wait_for(self, count, timeout=10.0):
+    def wait_for(self, count, timeout=15.0):
         """The first ``count`` requests, once they have arrived."""
         with self._changed:
             if not self._changed.wait_for(lambda: len(self.requests) >= count, timeout):
@@ -146,7 +146,7 @@ class SmtpReceiver:
             self._changed.notify_all()
         return '250 Message accepted for delivery'
 
-    def wait_for(self, count, timeout=10.0):
+    def wait_for(self, count, timeout=15.0):
         with self._changed:
             if not self._changed.wait_for(lambda: len(self.envelopes) >= count, timeout):
                 raise AssertionError(f'{len(self.envelopes)} of {count} mails arrived')

@@ -60,7 +60,7 @@ def test_sendmail_gets_the_notification(make_notifier, sendmail):
     notifier = make_notifier(smtp_command=command.command)
     post(notifier, 'mailto:alice@example.com?Subject=Backups',
          {'from': 'zaqar@example.com'})
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     [raw] = command.mails()
     mail = parsed(raw)
     assert mail['To'] == 'alice@example.com'
@@ -77,7 +77,7 @@ def test_subject_from_options_when_the_uri_has_none(make_notifier, sendmail):
     notifier = make_notifier(smtp_command=command.command)
     post(notifier, 'mailto:bob%40example.com', {'subject': 'From options'},
          [{'body': n, 'ttl': 60} for n in range(3)])
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     mails = [parsed(raw) for raw in command.mails()]
     assert [m['To'] for m in mails] == ['bob@example.com'] * 3
     assert [m['Subject'] for m in mails] == ['From options'] * 3
@@ -89,7 +89,7 @@ def test_sendmail_temporary_failure_is_retried(make_notifier, sendmail, caplog):
     command = sendmail(exits=[75, 75])
     notifier = make_notifier(smtp_command=command.command)
     post(notifier, 'mailto:alice@example.com')
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert len(command.mails()) == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 2 and 'exited 75' in warnings[0]
@@ -99,7 +99,7 @@ def test_sendmail_other_failures_are_final(make_notifier, sendmail, caplog):
     command = sendmail(exits=[1])
     notifier = make_notifier(smtp_command=command.command)
     post(notifier, 'mailto:alice@example.com')
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert command.mails() == []
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert 'exited 1' in error and 'not retried' in error
@@ -108,7 +108,7 @@ def test_sendmail_other_failures_are_final(make_notifier, sendmail, caplog):
 def test_missing_sendmail_is_reported(make_notifier, caplog):
     notifier = make_notifier(smtp_command='/nonexistent/sendmail -t')
     post(notifier, 'mailto:alice@example.com')
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert "cannot run '/nonexistent/sendmail -t'" in error
 
@@ -144,7 +144,7 @@ def test_smtp_permanent_refusal_is_final(make_notifier, smtp, caplog):
     server = smtp(rcpt_replies=['550 5.1.1 no such user'])
     notifier = smtp_notifier(make_notifier, server)
     post(notifier, 'mailto:nobody@example.com')
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert server.envelopes == [] and server.rcpt_seen == 1
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert '550' in error and 'not retried' in error
@@ -158,7 +158,7 @@ def test_smtp_server_down_is_retried(make_notifier, caplog):
     post(notifier, 'mailto:alice@example.com', {'_retry_policy': {
         'retries_with_no_delay': 1, 'minimum_delay_retries': 0, 'maximum_delay_retries': 0,
         'minimum_delay': 10, 'maximum_delay': 10}})
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     messages = [r.getMessage() for r in caplog.records]
     assert 'refused' in messages[0].lower() and 'retrying in 0 s' in messages[0]
     assert 'retries exhausted' in messages[-1]
@@ -187,7 +187,7 @@ def test_smtp_refuses_an_untrusted_certificate(make_notifier, smtp, certificate,
     post(notifier, 'mailto:alice@example.com', {'_retry_policy': {
         'retries_with_no_delay': 0, 'minimum_delay_retries': 0, 'maximum_delay_retries': 0,
         'minimum_delay': 10, 'maximum_delay': 10}})
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert server.envelopes == []
     assert any('CERTIFICATE_VERIFY_FAILED' in r.getMessage() for r in caplog.records)
 
@@ -201,7 +201,7 @@ def test_confirmation_email(make_notifier, sendmail):
                              external_confirmation_url=CONFIRM_URL)
     sub = subscription('mailto:alice@example.com', sid='s-9')
     notifier.send_confirmation('fruits', 'project-a', sub, base_url='http://zaqar:8888')
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     [raw] = command.mails()
     mail = parsed(raw)
     assert mail['Subject'] == 'Zaqar Notification - Subscription Confirmation'
@@ -227,7 +227,7 @@ def test_unsubscribe_email(make_notifier, sendmail):
     notifier = make_notifier(smtp_command=command.command,
                              external_confirmation_url=CONFIRM_URL)
     notifier.send_unsubscribed('fruits', 'p', subscription('mailto:alice@example.com'))
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     mail = parsed(command.mails()[0])
     assert mail['Subject'] == 'Zaqar Notification - Unsubscribe Confirmation'
     assert mail.get_content().startswith('You have unsubscribed successfully to the queue: '
@@ -238,7 +238,7 @@ def test_confirmation_email_needs_a_confirmation_page(make_notifier, sendmail, c
     command = sendmail()
     notifier = make_notifier(smtp_command=command.command)
     notifier.send_confirmation('fruits', 'p', subscription('mailto:alice@example.com'))
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert command.mails() == []
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert 'external_confirmation_url is not set' in error

@@ -60,7 +60,7 @@ def test_a_revoked_trust_is_not_retried(make_notifier, receiver, caplog):
     tokens = Tokens(trust.TokenError('Keystone answered 404 Not Found', retry=False))
     notifier = make_notifier(token_provider=tokens)
     notifier.notify('q', 'p', [{'body': 'b', 'ttl': 60}], [trust_subscription(hook)], {})
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert hook.requests == [] and tokens.asked == ['trust-1']
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert 'no token for trust trust-1: Keystone answered 404' in error
@@ -71,7 +71,7 @@ def test_no_trust_id_no_delivery(make_notifier, receiver, caplog):
     notifier = make_notifier(token_provider=Tokens())
     notifier.notify('q', 'p', [{'body': 'b', 'ttl': 60}],
                     [subscription('trust+' + hook.url)], {})
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert hook.requests == []
     assert any('no trust_id in the subscription options' in r.getMessage()
                for r in caplog.records)

@@ -98,7 +98,7 @@ def test_failing_answers_are_retried_until_delivered(make_notifier, receiver, st
     notifier = make_notifier()
     post(notifier, [subscription(hook.url, {'_retry_policy': FAST_POLICY})])
     hook.wait_for(5)
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert len(hook.requests) == 5
     assert len({r.body for r in hook.requests}) == 1  # the same notification each time
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -118,10 +118,10 @@ def test_retries_follow_the_policy_delays(make_notifier, receiver):
     gaps = [b.at - a.at for a, b in zip(requests, requests[1:], strict=False)]
     # Policy seconds: 0 (at once), 5 (minimum), 5 and 10 (the linear curve),
     # 15 (maximum); each second is 50 ms here. Never early; late only by
-    # what a loaded machine may add.
+    # what a loaded machine may add (not by the 5 s of unscaled seconds).
     expected = [0, 0.25, 0.25, 0.5, 0.75]
     for gap, want in zip(gaps, expected, strict=True):
-        assert want - 0.02 <= gap <= want + 0.5, (gaps, expected)
+        assert want - 0.02 <= gap <= want + 2, (gaps, expected)
 
 
 @pytest.mark.parametrize('status', [400, 403, 404, 410, 301])
@@ -130,7 +130,7 @@ def test_refusals_are_not_retried(make_notifier, receiver, status, caplog):
     notifier = make_notifier()
     post(notifier, [subscription(hook.url, {'_retry_policy': FAST_POLICY})])
     hook.wait_for(1)
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     time.sleep(0.1)
     assert len(hook.requests) == 1
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -142,7 +142,7 @@ def test_retries_end_when_the_policy_is_spent(make_notifier, receiver, caplog):
     hook = receiver(fail_first=100)
     notifier = make_notifier()
     post(notifier, [subscription(hook.url, {'_retry_policy': FAST_POLICY})])
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert len(hook.requests) == 6  # the first attempt and 5 retries
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert 'HTTP 500' in error and '(attempt 6; retries exhausted)' in error
@@ -153,7 +153,7 @@ def test_queue_policy_applies_when_the_subscription_has_none(make_notifier, rece
     notifier = make_notifier()
     queue_policy = dict(FAST_POLICY, retries_with_no_delay=0)
     post(notifier, [subscription(hook.url)], metadata={'_retry_policy': queue_policy})
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert len(hook.requests) == 5
 
 
@@ -175,21 +175,23 @@ def test_connection_refused_is_logged_with_the_reason(make_notifier, receiver, c
     post(notifier, [subscription(hook.url, {'_retry_policy': {
         'retries_with_no_delay': 0, 'minimum_delay_retries': 0, 'maximum_delay_retries': 0,
         'minimum_delay': 5, 'maximum_delay': 5}})])
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     [error] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert f'not delivered to {hook.url}: connection failed' in error
     assert 'refused' in error.lower()
 
 
-def test_timeouts_are_retried(make_notifier, receiver):
-    hook = receiver(sleep=1.0, fail_first=0)
+def test_timeouts_are_retried(make_notifier, receiver, caplog):
+    hook = receiver(sleep=2.0)
     notifier = make_notifier(delivery_timeout=0.2)
     policy = dict(FAST_POLICY, retries_with_no_delay=1, minimum_delay_retries=0,
                   maximum_delay_retries=0)  # 1 + 3 attempts
     post(notifier, [subscription(hook.url, {'_retry_policy': policy})])
-    hook.wait_for(4, timeout=5)
-    assert notifier.wait_idle(5)
-    assert len(hook.requests) == 4
+    hook.wait_for(2)
+    assert notifier.wait_idle(15)
+    messages = [r.getMessage() for r in caplog.records]
+    assert 'no answer within 0.2 s (attempt 1); retrying in 0 s' in messages[0]
+    assert '(attempt 4; retries exhausted)' in messages[-1]
 
 
 def test_notify_returns_at_once_while_the_subscriber_hangs(make_notifier, receiver):
@@ -238,7 +240,7 @@ def test_pending_deliveries_are_bounded(make_notifier, receiver, caplog):
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 3
     assert 'dropped: the notifier is full (2 deliveries pending)' in errors[0]
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     assert len(hook.requests) == 2
 
 
@@ -255,7 +257,7 @@ def test_passwords_in_subscriber_uris_stay_out_of_the_log(make_notifier, receive
     url = hook.url.replace('http://', 'http://user:s3cret@')
     post(notifier, [subscription(url)])
     hook.wait_for(1)
-    assert notifier.wait_idle(5)
+    assert notifier.wait_idle(15)
     # As requests (upstream's client) does: the credentials become Basic auth.
     assert hook.requests[0].headers['Authorization'] == 'Basic dXNlcjpzM2NyZXQ='
     text = '\n'.join(r.getMessage() for r in caplog.records)
@@ -279,3 +281,17 @@ def test_stop_drops_waiting_retries_and_refuses_new_work(make_notifier, receiver
 
 def test_a_stopped_notifier_that_never_started_stops_at_once(make_notifier):
     assert make_notifier().stop(timeout=0.1)
+
+
+def test_a_delivery_that_raises_is_dropped_and_the_worker_goes_on(make_notifier, receiver,
+                                                                  caplog):
+    hook = receiver()
+    notifier = make_notifier(max_notifier_workers=1)
+    broken = dict(subscription(hook.url, sid='broken'), options=['not', 'a', 'dict'])
+    post(notifier, [broken, subscription(hook.url, sid='fine')])
+    hook.wait_for(1)
+    assert notifier.wait_idle(15)
+    assert len(hook.requests) == 1
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR
+               and 'not retried' in r.getMessage()]
+    assert 'unexpected AttributeError' in error.getMessage()

@@ -127,20 +127,22 @@ class Dispatcher:
 
     def _work(self):
         while (delivery := self._ready.get()) is not None:
-            try:
-                outcome = delivery.step()
-            except Exception:  # noqa: BLE001 - a task's bug must not kill the worker
-                LOG.exception('Delivery to %s failed unexpectedly; dropped',
-                              delivery.subscriber)
-                outcome = None
-            if outcome is not None and outcome.status is tasks.Status.RETRY:
-                if self._retry_later(delivery, outcome):
-                    continue
-            elif outcome is not None and outcome.status is tasks.Status.FAILED:
+            outcome = self._step(delivery)
+            if outcome.status is tasks.Status.RETRY and self._retry_later(delivery, outcome):
+                continue
+            if outcome.status is tasks.Status.FAILED:
                 LOG.error('Notification for queue %s not delivered to %s: %s '
                           '(attempt %d; not retried)', delivery.queue_name,
                           delivery.subscriber, outcome.detail, delivery.attempts)
             self._finished()
+
+    @staticmethod
+    def _step(delivery):
+        try:
+            return delivery.step()
+        except Exception as exc:  # noqa: BLE001 - a task's bug must not kill the worker
+            LOG.exception('Delivery to %s raised', delivery.subscriber)
+            return tasks.failed(f'unexpected {type(exc).__name__} (a bug: see above)')
 
     def _retry_later(self, delivery, outcome):
         delay = delivery.next_delay()
@@ -152,12 +154,12 @@ class Dispatcher:
         LOG.warning('Notification for queue %s not delivered to %s: %s (attempt %d); '
                     'retrying in %s s', delivery.queue_name, delivery.subscriber,
                     outcome.detail, delivery.attempts, delay)
-        if delay <= 0:
-            self._ready.put(delivery)  # behind what is queued: no one waits on it
-            return True
         with self._lock:
             if self._state == 'stopped':
                 return False
+            if delay <= 0:
+                self._ready.put(delivery)  # behind what is queued: no one waits on it
+                return True
             due = self._clock() + delay * self._scale
             heapq.heappush(self._due, (due, next(self._seq), delivery))
             if self._due[0][2] is delivery:

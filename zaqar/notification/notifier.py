@@ -125,8 +125,9 @@ class Notifier:
             LOG.error('Notification for queue %s to %s dropped: no delivery task for '
                       'its scheme', notifications[0].queue_name, delivery.redact(uri))
             return
-        options = subscription.get('options') or {}
-        policy = retry.resolve(options.get('_retry_policy'), queue_policy)
+        options = subscription.get('options')
+        policy = retry.resolve(options.get('_retry_policy') if isinstance(options, dict)
+                               else None, queue_policy)
         if not self._dispatcher.submit(delivery.Delivery(task, subscription, notifications,
                                                          policy)):
             LOG.error('Notification for queue %s to %s dropped: the notifier is %s',

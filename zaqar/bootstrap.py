@@ -56,6 +56,7 @@ class Bootstrap:
         self.conf = conf
         self._storage = None
         self._service = None
+        self._notifier = None
         self._transport = None
 
     @property
@@ -76,8 +77,23 @@ class Bootstrap:
     def service(self):
         if self._service is None:
             self._service = service.Service(
-                self.conf, self.storage, policy.Enforcer(self.conf))
+                self.conf, self.storage, policy.Enforcer(self.conf), self.notifier)
         return self._service
+
+    @property
+    def notifier(self):
+        """Delivers to subscribers; its threads start on the first delivery."""
+        if self._notifier is None:
+            from zaqar.api import signed_urls
+            from zaqar.notification import notifier
+
+            key = self.conf.signed_url.secret_key
+            signer = None
+            if key:
+                def signer(paths, methods, project, expires):
+                    return signed_urls.sign(key, paths, methods, project, expires)
+            self._notifier = notifier.Notifier(self.conf, signer=signer)
+        return self._notifier
 
     @property
     def transport(self):

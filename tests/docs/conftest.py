@@ -1,7 +1,9 @@
 """Servers for the docs' tests: real processes on free loopback ports."""
 
 import contextlib
+import dataclasses
 import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -47,14 +49,32 @@ def running(command, state, url, env=None):
             stop(proc, signal.SIGTERM)
 
 
-@pytest.fixture(scope='module')
-def zaqar_server(tmp_path_factory):
-    """A zaqar-server on a tmp SQLite store, with pre-signed URLs on: its URL."""
+@dataclasses.dataclass
+class Server:
+    url: str
+    conf: pathlib.Path
+
+
+def _zaqar_server(tmp_path_factory, defaults=''):
     state = tmp_path_factory.mktemp('zaqar-server')
     port = free_port()
-    config = sqlite_config(state, f'[drivers:transport:wsgi]\nport = {port}\n'
+    config = sqlite_config(state, f'admin_mode = true\n{defaults}'
+                                  f'[drivers:transport:wsgi]\nport = {port}\n'
                                   '[signed_url]\nsecret_key = docs-examples\n')
     url = f'http://127.0.0.1:{port}'
     with running([os.path.join(BIN, 'zaqar-server'), '--config-file', str(config)],
                  state, url):
-        yield url
+        yield Server(url, config)
+
+
+@pytest.fixture(scope='module')
+def zaqar_server(tmp_path_factory):
+    """zaqar-server on a tmp SQLite store, with the admin API and pre-signed
+    URLs on, as the docs' examples expect."""
+    yield from _zaqar_server(tmp_path_factory)
+
+
+@pytest.fixture(scope='module')
+def pooled_server(tmp_path_factory):
+    """The same with pooling on, and no pool registered yet."""
+    yield from _zaqar_server(tmp_path_factory, 'pooling = true\n')

@@ -35,6 +35,12 @@ Options (``[drivers:message_store:mongodb]``):
     ``max_attempts``, ``max_retry_sleep`` and ``max_retry_jitter`` are
     accepted for compatibility: nothing here retries a post.
 
+Limits (no transaction orders a post's two writes against others):
+    a reader paging by marker while producers post may page past a message
+    whose insert landed just after a later reservation's (claims never
+    miss it); a post racing the deletion of its queue may leave its
+    messages behind, listed under the deleted name until they expire.
+
 The client is built on first use: building the driver never touches
 MongoDB.
 """

@@ -295,3 +295,40 @@ def test_a_delivery_that_raises_is_dropped_and_the_worker_goes_on(make_notifier,
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR
                and 'not retried' in r.getMessage()]
     assert 'unexpected AttributeError' in error.getMessage()
+
+
+def test_a_subscriber_that_never_answers_holds_one_worker(make_notifier, receiver):
+    # It accepts connections and answers nothing: each attempt costs a
+    # timeout. Once it has failed, it gets one worker at a time, so the other
+    # worker stays free for everyone else.
+    hanging, healthy = receiver(sleep=30), receiver()
+    notifier = make_notifier(max_notifier_workers=2, delivery_timeout=0.5)
+    for n in range(10):
+        post(notifier, [subscription(hanging.url, sid=f'h{n}')])
+    hanging.wait_for(2)
+    time.sleep(0.6)  # the first attempts time out: the subscriber is struggling
+    started = time.monotonic()
+    for n in range(4):
+        post(notifier, [subscription(healthy.url, sid=f'ok{n}')])
+    healthy.wait_for(4, timeout=5)
+    assert time.monotonic() - started < 0.5 + 0.5  # at worst one timeout's wait
+    # One attempt at a time reached the hanging subscriber after the first two.
+    assert len(hanging.requests) < 10
+
+
+def test_a_struggling_subscriber_gets_everything_in_order_when_back(make_notifier, receiver):
+    hook = receiver(fail_first=3, fail_status=503)
+    notifier = make_notifier(max_notifier_workers=4)
+    for n in range(8):
+        post(notifier, [subscription(hook.url, sid=f's{n}')], [{'body': n, 'ttl': 60}])
+    assert notifier.wait_idle(15)
+    delivered = [r.json()['body'] for r in hook.requests[3:]]
+    assert sorted(delivered) == list(range(8)) and len(delivered) == 8
+
+
+def test_destinations():
+    from zaqar.notification.delivery import destination
+
+    assert destination('http://User:pw@Example.COM:8080/a?b=1') == 'http://example.com:8080'
+    assert destination('trust+https://example.com/x') == 'https://example.com'
+    assert destination('mailto:a@example.com') == destination('mailto:b@example.org')

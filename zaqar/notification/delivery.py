@@ -7,12 +7,19 @@ way worth retrying, the delivery goes back to the scheduler with the time of
 its next attempt, and the worker moves on. No thread sleeps on behalf of a
 subscriber, so a subscriber that is down delays nobody else.
 
+A destination (a webhook's host and port; the mail server for e-mail)
+whose last attempt failed in a way worth retrying is "struggling": it gets
+one worker at a time until it delivers again, and its other deliveries
+wait their turn, in order, without a thread. So a subscriber that accepts
+connections and never answers holds one worker, not all of them.
+
 Memory is bounded: at most ``max_pending`` deliveries are accepted and not
 finished at any time (queued, being sent, or waiting for a retry); past it,
 new ones are refused (the caller logs and drops them). Retries of accepted
 deliveries never count twice.
 """
 
+import collections
 import heapq
 import itertools
 import logging
@@ -30,11 +37,12 @@ class Delivery:
     """One subscriber's share of one post: its notifications, in order."""
 
     __slots__ = ('task', 'subscription', 'notifications', 'policy', 'index', 'retry',
-                 'attempts')
+                 'attempts', 'destination')
 
     def __init__(self, task, subscription, notifications, policy):
         self.task = task
         self.subscription = subscription
+        self.destination = destination(subscription['subscriber'])
         self.notifications = notifications
         self.policy = policy
         self.index = 0      # the next notification to send
@@ -77,6 +85,63 @@ class Delivery:
         return delay
 
 
+class _Gate:
+    """Which destinations are struggling, how many workers each has, and the
+    deliveries waiting for a struggling one. Guarded by the dispatcher's lock."""
+
+    REMEMBERED = 10000  # struggling destinations remembered at most
+
+    def __init__(self):
+        self.busy = {}                            # destination -> workers on it
+        self.waiting = {}                         # destination -> deque of deliveries
+        self.struggling = collections.OrderedDict()
+
+    def enter(self, delivery):
+        """True if a worker may take it now; else it waits its turn."""
+        key = delivery.destination
+        if key in self.struggling and (self.busy.get(key) or key in self.waiting):
+            self.waiting.setdefault(key, collections.deque()).append(delivery)
+            return False
+        self.busy[key] = self.busy.get(key, 0) + 1
+        return True
+
+    def leave(self, delivery, outcome):
+        """Record how it went; the deliveries this lets through, the first
+        of which the same worker takes at once (the rest go to the queue)."""
+        key = delivery.destination
+        if outcome.status is tasks.Status.RETRY:
+            self.struggling[key] = True
+            self.struggling.move_to_end(key)
+            while len(self.struggling) > self.REMEMBERED:
+                self.struggling.popitem(last=False)
+        elif outcome.status is tasks.Status.DELIVERED:
+            self.struggling.pop(key, None)
+        waiting = self.waiting.get(key)
+        if not waiting:
+            self._release(key)
+            return ()
+        # The worker's place goes to the next in line; when the destination
+        # delivers again, the others go back to the queue (and enter anew).
+        if key in self.struggling:
+            released = (waiting.popleft(),)
+        else:
+            released, waiting = tuple(waiting), None
+        if not waiting:
+            del self.waiting[key]
+        return released
+
+    def _release(self, key):
+        if self.busy[key] == 1:
+            del self.busy[key]
+        else:
+            self.busy[key] -= 1
+
+    def drop_waiting(self):
+        dropped = sum(len(w) for w in self.waiting.values())
+        self.waiting.clear()
+        return dropped
+
+
 class Dispatcher:
     """Runs deliveries on ``workers`` threads, started on first use.
 
@@ -96,6 +161,7 @@ class Dispatcher:
         self._pending = 0
         self._state = 'new'                 # new -> running -> stopped
         self._threads = []
+        self._gate = _Gate()
 
     @property
     def pending(self):
@@ -126,15 +192,32 @@ class Dispatcher:
             thread.start()
 
     def _work(self):
-        while (delivery := self._ready.get()) is not None:
+        delivery = None
+        while True:
+            if delivery is None:
+                delivery = self._ready.get()
+                if delivery is None:
+                    return
+                with self._lock:
+                    if not self._gate.enter(delivery):
+                        delivery = None
+                        continue
             outcome = self._step(delivery)
-            if outcome.status is tasks.Status.RETRY and self._retry_later(delivery, outcome):
-                continue
-            if outcome.status is tasks.Status.FAILED:
-                LOG.error('Notification for queue %s not delivered to %s: %s '
-                          '(attempt %d; not retried)', delivery.queue_name,
-                          delivery.subscriber, outcome.detail, delivery.attempts)
-            self._finished()
+            with self._lock:
+                released = self._gate.leave(delivery, outcome)
+            for other in released[1:]:
+                self._ready.put(other)  # they enter the gate again: counted then
+            self._conclude(delivery, outcome)
+            delivery = released[0] if released else None
+
+    def _conclude(self, delivery, outcome):
+        if outcome.status is tasks.Status.RETRY and self._retry_later(delivery, outcome):
+            return
+        if outcome.status is tasks.Status.FAILED:
+            LOG.error('Notification for queue %s not delivered to %s: %s '
+                      '(attempt %d; not retried)', delivery.queue_name,
+                      delivery.subscriber, outcome.detail, delivery.attempts)
+        self._finished()
 
     @staticmethod
     def _step(delivery):
@@ -192,12 +275,12 @@ class Dispatcher:
         deadline = self._clock() + timeout
         with self._lock:
             started, self._state = self._state == 'running', 'stopped'
-            dropped, self._due = len(self._due), []
+            dropped, self._due = len(self._due) + self._gate.drop_waiting(), []
             self._pending -= dropped
             self._lock.notify_all()
         if dropped:
-            LOG.warning('Notifier stopping: %d deliveries waiting for a retry dropped',
-                        dropped)
+            LOG.warning('Notifier stopping: %d deliveries waiting for a retry or a '
+                        'struggling subscriber dropped', dropped)
         if not started:
             return True
         for _ in range(self._workers):
@@ -208,6 +291,18 @@ class Dispatcher:
         if alive:
             LOG.warning('Notifier stopped with %d threads still delivering', alive)
         return not alive
+
+
+def destination(uri):
+    """Where a subscriber's notifications go: scheme, host and port of a
+    webhook; the one mail server (or command) for every e-mail."""
+    try:
+        parts = parse.urlsplit(uri)
+    except ValueError:
+        return uri
+    if parts.scheme == 'mailto':
+        return 'mailto:'
+    return f'{parts.scheme.removeprefix("trust+")}://{parts.netloc.rpartition("@")[2].lower()}'
 
 
 def redact(uri):

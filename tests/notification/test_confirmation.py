@@ -78,9 +78,14 @@ def test_webhook_gets_the_unsubscribe_notice(make_notifier, receiver):
     hook = receiver()
     notifier = make_notifier()
     notifier.send_unsubscribed('fruits', 'project-a', subscription(hook.url))
-    [request] = hook.wait_for(1)
-    assert request.json()['Message_Type'] == 'UnsubscribeConfirmation'
-    assert 'WSGISubscribeURL' not in request.json()
+    notifier.send_unsubscribed('fruits', 'project-a', subscription(hook.url),
+                               websocket_url='ws://zaqar.test:9000')
+    hook.wait_for(2)  # two deliveries, in either order
+    plain, with_url = sorted(hook.bodies(), key=lambda b: 'WebSocketSubscribeURL' in b)
+    assert plain['Message_Type'] == with_url['Message_Type'] == 'UnsubscribeConfirmation'
+    assert 'WSGISubscribeURL' not in plain and 'WebSocketSubscribeURL' not in plain
+    assert with_url['WebSocketSubscribeURL'] == ('ws://zaqar.test:9000/v2/queues/fruits/'
+                                                 'subscriptions/sub-1/confirm')
 
 
 def test_confirmations_are_retried_like_notifications(make_notifier, receiver):

@@ -96,24 +96,29 @@ class Notifier:
         for subscription in subscriptions:
             self._submit(subscription, notifications, queue_policy)
 
-    def send_confirmation(self, queue_name, project, subscription, base_url=None):
+    def send_confirmation(self, queue_name, project, subscription, base_url=None,
+                          websocket_url=None):
         """Ask the subscriber to confirm: a SubscriptionConfirmation message
-        with a signed PUT of the confirm path (api-v2.md 13.5).
-        ``base_url``: the public endpoint, for ``WSGISubscribeURL``."""
-        self._confirm(queue_name, project, subscription, False, base_url)
+        with a signed PUT of the confirm path (api-v2.md 13.5). ``base_url``
+        and ``websocket_url``: the public endpoints, for ``WSGISubscribeURL``
+        and ``WebSocketSubscribeURL`` (left out when None)."""
+        self._confirm(queue_name, project, subscription, False, base_url, websocket_url)
 
-    def send_unsubscribed(self, queue_name, project, subscription, base_url=None):
+    def send_unsubscribed(self, queue_name, project, subscription, base_url=None,
+                          websocket_url=None):
         """Tell the subscriber it is unsubscribed (UnsubscribeConfirmation),
         with the signed PUT that would subscribe it again."""
-        self._confirm(queue_name, project, subscription, True, base_url)
+        self._confirm(queue_name, project, subscription, True, base_url, websocket_url)
 
-    def _confirm(self, queue_name, project, subscription, unsubscribed, base_url):
+    def _confirm(self, queue_name, project, subscription, unsubscribed, base_url,
+                 websocket_url):
         if self._signer is None:
             LOG.error('Confirmation for %s on queue %s not sent: [signed_url] secret_key '
                       'is not set', delivery.redact(subscription['subscriber']), queue_name)
             return
         message = messages.confirmation(queue_name, project, subscription, self._signer,
-                                        unsubscribed=unsubscribed, base_url=base_url)
+                                        unsubscribed=unsubscribed, base_url=base_url,
+                                        websocket_url=websocket_url)
         LOG.info('Sending %s to %s for queue %s', message['Message_Type'],
                  delivery.redact(subscription['subscriber']), queue_name)
         self._submit(subscription, [tasks.Notification(queue_name, project, message)], None)

@@ -34,6 +34,17 @@ ensure_python() {
     "$VENV/bin/pip" install -q -e '.[test,postgresql,mysql,redis,mongodb]'
 }
 
+ensure_keystone() {
+    # A real Keystone for the functional tests (tests/keystone_server.py), in a
+    # venv of its own so that its pins never move ours.
+    local kvenv=${ZAQAR_TEST_KEYSTONE_VENV:-.venv-keystone}
+    if [ ! -x "$kvenv/bin/python" ]; then
+        log "creating virtual environment $kvenv for keystone"
+        "$VENV/bin/python" -m venv "$kvenv"
+    fi
+    "$kvenv/bin/pip" install -q keystone==30.0.0 gunicorn==27.0.1
+}
+
 ensure_postgresql() {
     if [ -n "${ZAQAR_TEST_POSTGRESQL_URL:-}" ]; then return; fi
     if ! port_open 5432; then
@@ -99,6 +110,7 @@ ensure_mongoeco() {
 }
 
 ensure_python
+ensure_keystone
 ensure_postgresql
 ensure_redis
 ensure_mongoeco

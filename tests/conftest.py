@@ -33,4 +33,4 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 # Session fixtures of the backends' servers, shared by every suite.
-pytest_plugins = ['tests.backends']
+pytest_plugins = ['tests.backends', 'tests.keystone_server']

@@ -7,7 +7,10 @@ fails under CI=true (tests/conftest.py ``require_service``).
 
 Each session (each xdist worker) gets its own Keystone in a tmp dir: SQLite
 database, fernet tokens, ``keystone-manage db_sync`` and ``bootstrap``,
-served by gunicorn on 127.0.0.1 and a free port, then filled over REST:
+served by gunicorn (which inherits its listening socket on 127.0.0.1, so
+no port race) with keystone's own cache in memory (``_write_config``: not
+keystonemiddleware's, revocation still counts at once), then filled over
+REST:
 
     persona    user       project   role (keystone adds the implied ones)
     admin      admin      admin     admin   (-> manager -> member -> reader)

@@ -152,7 +152,7 @@ class Runner:
         """Fill the queues, then time the consumer cycle; the fill is sized
         so the queues do not run dry within the phase."""
         flush()
-        prefill(target.url, int(min(max(expected_rate, 500) * self.args.seconds * 1.5, 300_000)),
+        prefill(target.url, int(min(max(expected_rate, 500) * self.args.seconds * 2, 400_000)),
                 self.args.clients)
         result = bench(target, self.args.seconds, self.args.clients, 'consumer')
         if result['empty_claims']:

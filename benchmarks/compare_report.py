@@ -143,8 +143,8 @@ def dispatch_table(results):
            '| ours: whole middleware stack |', '|---|---|---|---|']
     for route, ours in figures['ours']['routes'].items():
         stock = figures['stock']['routes'][route]
-        out.append(f'| {route} | {stock["pecan_us"]:.0f} µs | {ours["pecan_us"]:.0f} µs '
-                   f'| {ours["stack_us"]:.0f} µs |')
+        out.append(f'| {route} | {stock["pecan_us"]:.1f} µs | {ours["pecan_us"]:.1f} µs '
+                   f'| {ours["stack_us"]:.1f} µs |')
     return out
 
 
@@ -192,7 +192,7 @@ def targets(results):
     ping = results.get('dispatch', {}).get('ours', {}).get('routes', {}).get('HEAD /v2/ping')
     check('Pecan dispatch (HEAD /v2/ping, Pecan app in-process)',
           [ping['pecan_us']] if ping else [], '<= 50 µs', lambda x: x <= 50,
-          lambda x: f'{x:.0f} µs')
+          lambda x: f'{x:.1f} µs')
     soak = results.get('soak')
     check('server RSS growth through the soak', [rss_growth(soak)[3]] if soak else [],
           '< 10%', lambda x: x < 10, lambda x: f'{x:+.1f}%')

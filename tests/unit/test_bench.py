@@ -355,7 +355,7 @@ def test_compare_targets_use_paired_ratios(monkeypatch):
     assert lines[2].startswith('- post, ours / ceiling requests/s: 50% -> met')
     assert lines[3].startswith('- p99 / p50 at half the max post rate: 2.5x -> met')
     assert lines[4].startswith('- Pecan dispatch (HEAD /v2/ping, Pecan app in-process): '
-                               '60 µs -> NOT met')
+                               '60.0 µs -> NOT met')
     assert lines[5].startswith('- server RSS growth through the soak: +5.0% -> met')
     assert compare_report.spread([3, 1, 2]) == '2 (1–3)'
 

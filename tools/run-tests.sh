@@ -62,6 +62,27 @@ ensure_postgresql() {
     fi
 }
 
+ensure_mysql() {
+    if [ -n "${ZAQAR_TEST_MYSQL_URL:-}" ]; then return; fi
+    if ! port_open 3306; then
+        command -v mariadbd >/dev/null || apt_install mariadb-server
+        log "starting MariaDB"
+        as_root mkdir -p /run/mysqld
+        as_root chown mysql:mysql /run/mysqld 2>/dev/null || true
+        as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+        wait_port 3306
+    fi
+    if ! "$VENV/bin/python" -c 'import pymysql; pymysql.connect(host="127.0.0.1", user="root",
+            connect_timeout=3)' >/dev/null 2>&1; then
+        # A stock Debian server lets root in by its Unix socket only: make a
+        # test user that may create databases over TCP.
+        log "creating the MariaDB user zaqar for the tests"
+        as_root mariadb -e "CREATE USER IF NOT EXISTS 'zaqar'@'127.0.0.1' IDENTIFIED BY 'zaqar';
+            GRANT ALL PRIVILEGES ON *.* TO 'zaqar'@'127.0.0.1';"
+        export ZAQAR_TEST_MYSQL_URL='mysql+pymysql://zaqar:zaqar@127.0.0.1:3306/mysql'
+    fi
+}
+
 ensure_redis() {
     # tests/redis start redis-server processes of their own: the binary is
     # needed even when a server already answers.
@@ -112,6 +133,7 @@ ensure_mongoeco() {
 ensure_python
 ensure_keystone
 ensure_postgresql
+ensure_mysql
 ensure_redis
 ensure_mongoeco
 log "running the tests"

@@ -7,10 +7,17 @@ queue after a post, and confirmation requests for new subscriptions.
 """
 
 import logging
+import threading
+import time
 
 LOG = logging.getLogger(__name__)
 
 FANOUT_PAGE = 100
+# How long a process trusts its list of a queue's subscribers. Changes made
+# through this process are seen at once; another process's within this
+# time. It spares every post a storage round trip under load.
+SUBSCRIBERS_TTL = 1.0
+SUBSCRIBERS_CACHED = 10000  # queues remembered at most (then start afresh)
 
 
 class Notifications:
@@ -19,6 +26,13 @@ class Notifications:
         self._notifier = notifier
         group = getattr(conf, 'notification', None)
         self._require_confirmation = bool(group and group.require_confirmation)
+        self._remembered = {}  # (scope, queue) -> (valid until, subscriptions)
+        self._lock = threading.Lock()
+
+    def forget(self, scope, queue):
+        """The queue's subscriptions changed: read them again next time."""
+        with self._lock:
+            self._remembered.pop((scope, queue), None)
 
     def validate_options(self, options):
         """Raise ValueError for options the notifier could not honour."""
@@ -29,6 +43,18 @@ class Notifications:
 
     def subscribers(self, queue, project):
         """Every subscription that should receive what is posted now."""
+        key, now = (project, queue), time.monotonic()
+        remembered = self._remembered.get(key)
+        if remembered is not None and remembered[0] > now:
+            return remembered[1]
+        found = self._read_subscribers(queue, project)
+        with self._lock:
+            if len(self._remembered) >= SUBSCRIBERS_CACHED:
+                self._remembered.clear()
+            self._remembered[key] = (now + SUBSCRIBERS_TTL, found)
+        return found
+
+    def _read_subscribers(self, queue, project):
         found, marker = [], None
         while True:
             page = self._store.list(queue, project, marker=marker, limit=FANOUT_PAGE)

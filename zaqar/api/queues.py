@@ -118,6 +118,7 @@ class Queues:
             self._store.purge(name, ctx.scope)
         if 'subscriptions' in types:
             self._deps.storage.subscription_controller.purge(name, ctx.scope)
+            self._deps.notifications.forget(ctx.scope, name)
 
     def ensure(self, ctx, name):
         """Create the queue with no metadata unless it exists."""

@@ -47,6 +47,7 @@ class Subscriptions:
         # Subscribing creates the queue, as posting does (lazy queues).
         self._queues.ensure(ctx, queue)
         sid = self._store.create(queue, subscriber, ttl, options, ctx.scope)
+        self._deps.notifications.forget(ctx.scope, queue)
         if sid is not None:
             subscription = self._store.get(queue, sid, ctx.scope)
         else:
@@ -64,6 +65,7 @@ class Subscriptions:
         if 'options' in document:
             self._deps.validate_subscription_options(document['options'])
         fields = {k: v for k, v in document.items() if v is not None}
+        self._deps.notifications.forget(ctx.scope, queue)
         try:
             self._store.update(queue, subscription_id, ctx.scope, **fields)
         except storage_errors.SubscriptionDoesNotExist as exc:
@@ -74,11 +76,13 @@ class Subscriptions:
     def delete(self, ctx, queue, subscription_id):
         self._deps.enforce('subscription:delete', ctx)
         self._store.delete(queue, subscription_id, ctx.scope)
+        self._deps.notifications.forget(ctx.scope, queue)
 
     def confirm(self, ctx, queue, subscription_id, document):
         self._deps.enforce('subscription:confirm', ctx)
         self._deps.validate.subscription_confirming(document)
         confirmed = document['confirmed']
+        self._deps.notifications.forget(ctx.scope, queue)
         try:
             self._store.confirm(queue, subscription_id, ctx.scope, confirmed)
         except storage_errors.SubscriptionDoesNotExist as exc:
@@ -89,3 +93,4 @@ class Subscriptions:
 
     def purge(self, ctx, queue):
         self._store.purge(queue, ctx.scope)
+        self._deps.notifications.forget(ctx.scope, queue)

@@ -4,8 +4,17 @@ Nothing is registered at import time: call ``register_opts(conf)`` on the
 ``cfg.ConfigOpts`` that bootstrap builds.
 """
 
-from zaqar.conf import default, drivers, mongodb, redis, signed_url, sqlalchemy, transport, wsgi
-from zaqar.conf import notification
+from zaqar.conf import (
+    default,
+    drivers,
+    mongodb,
+    notification,
+    redis,
+    signed_url,
+    sqlalchemy,
+    transport,
+    wsgi,
+)
 
 MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, mongodb, signed_url, notification)
 

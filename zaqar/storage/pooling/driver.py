@@ -24,12 +24,16 @@ import functools
 import inspect
 import logging
 import random
+import time
 
 from zaqar.storage import base, errors
 from zaqar.storage.pooling import pools as pool_drivers
 
 LOG = logging.getLogger(__name__)
 
+# Seconds a process trusts its read of a pool's record (URI, options): an
+# admin's change reaches every process within this time.
+POOL_TTL = 5.0
 PLACING = frozenset({('queue', 'create'), ('message', 'post'), ('subscription', 'create')})
 
 
@@ -41,14 +45,20 @@ class Router:
         self._catalogue = control.catalogue_controller
         self._pools = control.pools_controller
         self._drivers = pool_drivers.PoolDrivers(conf)
+        self._known = {}  # pool name -> (valid until, pool dict)
         self.empty = pool_drivers.build(conf, 'sqlite://', {})
 
     def _pool(self, name):
+        remembered = self._known.get(name)
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
         try:
-            return self._pools.get(name, detailed=True)
+            pool = self._pools.get(name, detailed=True)
         except errors.PoolDoesNotExist:
             LOG.error('Pool %s of the catalogue is not registered', name)
             raise errors.ConnectionError(f'Pool {name} is not registered.') from None
+        self._known[name] = (time.monotonic() + POOL_TTL, pool)
+        return pool
 
     def lookup(self, project, queue):
         """The driver holding the queue, or None when the catalogue has none."""

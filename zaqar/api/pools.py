@@ -46,6 +46,7 @@ class Pools:
         self._control = deps.storage.control
         self._store = self._control.pools_controller
         self._catalogue = self._control.catalogue_controller
+        self._router = deps.storage.router
 
     def list(self, ctx, marker=None, limit=None, detailed=False):
         self._deps.enforce('pools:get_all', ctx)
@@ -89,6 +90,7 @@ class Pools:
         self._deps.enforce('pools:create', ctx)
         _check_pool_fields(document, required=('uri', 'weight'))
         self._connectable(document['uri'], document.get('options'), document.get('flavor'))
+        self._router.forget_pool(name)
         try:
             self._store.create(name, document['weight'], document['uri'],
                                flavor=document.get('flavor') or None,
@@ -110,6 +112,7 @@ class Pools:
         fields = dict(document)
         if 'flavor' in fields:
             fields['flavor'] = fields['flavor'] or None  # "" detaches
+        self._router.forget_pool(name)
         try:
             self._store.update(name, **fields)
         except storage_errors.PoolDoesNotExist as exc:
@@ -136,6 +139,7 @@ class Pools:
                 f'Pool {name} holds {held} queues; delete them first.',
                 title='Unable to delete')
         self._store.delete(name)
+        self._router.forget_pool(name)
 
 
 class Flavors:

@@ -60,6 +60,10 @@ class Router:
         self._known[name] = (time.monotonic() + POOL_TTL, pool)
         return pool
 
+    def forget_pool(self, name):
+        """An admin changed the pool: read its record again next time."""
+        self._known.pop(name, None)
+
     def lookup(self, project, queue):
         """The driver holding the queue, or None when the catalogue has none."""
         name = self._catalogue.get(project, queue)

@@ -31,7 +31,7 @@ from tests.conftest import require_service
 SQLALCHEMY_GROUP = 'drivers:message_store:sqlalchemy'
 REDIS_GROUP = 'drivers:message_store:redis'
 MONGODB_GROUP = 'drivers:message_store:mongodb'
-MANAGEMENT_GROUP = 'drivers:management_store:sqlalchemy'
+REDIS_MANAGEMENT_GROUP = 'drivers:management_store:redis'
 POSTGRESQL_URL = os.environ.get(
     'ZAQAR_TEST_POSTGRESQL_URL', 'postgresql://postgres@127.0.0.1:5432/postgres')
 REDIS_URL = os.environ.get('ZAQAR_TEST_REDIS_URL', 'redis://127.0.0.1:6379')
@@ -93,14 +93,16 @@ POOL_WEIGHTS = {'redis-a': 1, 'redis-b': 2, 'sql': 1}
 
 def pooled_backend(request):
     """Pooling over three Redis servers of this session's own and a SQLite
-    pool, with a SQLite management store."""
+    pool, with a Redis management store (the SQL one serves
+    tests/api/test_pools.py; both pass tests/storage/test_control.py)."""
     tmp_path = request.getfixturevalue('tmp_path_factory').mktemp('pooled')
-    management = f'sqlite:///{tmp_path / "management.sqlite"}'
+    management = request.getfixturevalue('redis_prefix_uri') + ':management'
     uris = request.getfixturevalue('redis_pool_uris')
     pools = {'redis-a': uris[0], 'redis-b': uris[1], 'redis-c': uris[2],
              'sql': f'sqlite:///{tmp_path / "pool.sqlite"}'}
     backend = Backend('sqlalchemy', (('DEFAULT', 'pooling', True),
-                                     (MANAGEMENT_GROUP, 'uri', management)))
+                                     ('drivers', 'management_store', 'redis'),
+                                     (REDIS_MANAGEMENT_GROUP, 'uri', management)))
     register_pools(backend, {name: (uri, POOL_WEIGHTS.get(name, 0))
                              for name, uri in pools.items()})
     return backend
@@ -109,9 +111,11 @@ def pooled_backend(request):
 def register_pools(backend, pools):
     """Record ``pools`` ({name: (uri, weight)}) in the backend's management store."""
     import zaqar.conf
-    from zaqar.storage.sqlalchemy import control
+    from zaqar import bootstrap
 
-    driver = control.ControlDriver(backend.configure(zaqar.conf.new(args=[])))
+    conf = backend.configure(zaqar.conf.new(args=[]))
+    driver = bootstrap.load_driver(bootstrap.CONTROL_NAMESPACE, conf.drivers.management_store,
+                                   conf)
     try:
         for name, (uri, weight) in pools.items():
             driver.pools_controller.create(name, weight, uri)

@@ -1,24 +1,32 @@
-"""The management store contract (pools, flavors, catalogue) on every SQL
-server: SQLite, PostgreSQL and MySQL/MariaDB."""
+"""The management store contract (pools, flavors, catalogue) on SQLite,
+PostgreSQL, MySQL/MariaDB and Redis."""
 
 import threading
+import uuid
 
 import pytest
 
 import zaqar.conf
 from zaqar.storage import errors
+from zaqar.storage.redis import control as redis_control
 from zaqar.storage.sqlalchemy import control
 
 
-@pytest.fixture(params=['sqlite', 'postgresql', 'mysql'])
+@pytest.fixture(params=['sqlite', 'postgresql', 'mysql', 'redis'])
 def driver(request, tmp_path):
-    if request.param == 'sqlite':
-        uri = f'sqlite:///{tmp_path / "management.sqlite"}'
-    else:
-        uri = request.getfixturevalue(f'{request.param}_database')
     conf = zaqar.conf.new(args=[])
-    conf.set_override('uri', uri, group='drivers:management_store:sqlalchemy')
-    driver = control.ControlDriver(conf)
+    if request.param == 'redis':
+        # A prefix of this test's own, under the session's (cleared at its end).
+        uri = f'{request.getfixturevalue("redis_prefix_uri")}:{uuid.uuid4().hex[:8]}'
+        conf.set_override('uri', uri, group='drivers:management_store:redis')
+        driver = redis_control.ControlDriver(conf)
+    else:
+        if request.param == 'sqlite':
+            uri = f'sqlite:///{tmp_path / "management.sqlite"}'
+        else:
+            uri = request.getfixturevalue(f'{request.param}_database')
+        conf.set_override('uri', uri, group='drivers:management_store:sqlalchemy')
+        driver = control.ControlDriver(conf)
     yield driver
     for pool in driver.pools_controller.all():
         driver.pools_controller.delete(pool['name'])

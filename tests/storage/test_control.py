@@ -1,5 +1,5 @@
 """The management store contract (pools, flavors, catalogue) on SQLite,
-PostgreSQL, MySQL/MariaDB and Redis."""
+PostgreSQL, MySQL/MariaDB, Redis and MongoDB."""
 
 import threading
 import uuid
@@ -8,14 +8,23 @@ import pytest
 
 import zaqar.conf
 from zaqar.storage import errors
+from zaqar.storage.mongodb import control as mongodb_control
 from zaqar.storage.redis import control as redis_control
 from zaqar.storage.sqlalchemy import control
 
 
-@pytest.fixture(params=['sqlite', 'postgresql', 'mysql', 'redis'])
+@pytest.fixture(params=['sqlite', 'postgresql', 'mysql', 'redis', 'mongodb'])
 def driver(request, tmp_path):
     conf = zaqar.conf.new(args=[])
-    if request.param == 'redis':
+    if request.param == 'mongodb':
+        uri, database = request.getfixturevalue('mongodb_database')
+        conf.set_override('uri', uri, group='drivers:management_store:mongodb')
+        # A database of this test's own (mongoeco: one server, no replica set).
+        conf.set_override('database', f'{database}_{uuid.uuid4().hex[:8]}',
+                          group='drivers:management_store:mongodb')
+        conf.set_override('unreliable', True)
+        driver = mongodb_control.ControlDriver(conf)
+    elif request.param == 'redis':
         # A prefix of this test's own, under the session's (cleared at its end).
         uri = f'{request.getfixturevalue("redis_prefix_uri")}:{uuid.uuid4().hex[:8]}'
         conf.set_override('uri', uri, group='drivers:management_store:redis')

@@ -100,3 +100,24 @@ def test_confirmation_flow(confirming_server, receiver):
                             headers={'Client-ID': uuid.uuid4().hex,
                                      'X-Project-ID': project, **signed}, timeout=30)
     assert response.status_code == 404
+
+
+def test_a_stopping_server_finishes_its_deliveries(tmp_path_factory):
+    """SIGTERM right after a post: the delivery under way (both messages of
+    the post) still reaches the subscriber before the worker exits."""
+    receiver = WebhookReceiver(sleep=1.0)
+    server = _serve(tmp_path_factory, '')
+    try:
+        url = next(server)
+        project, queue = uuid.uuid4().hex, 'leaving'
+        call(url, 'POST', f'/v2/queues/{queue}/subscriptions', project,
+             {'subscriber': receiver.url})
+        response = call(url, 'POST', f'/v2/queues/{queue}/messages', project,
+                        {'messages': [{'body': 'first'}, {'body': 'second'}]})
+        assert response.status_code == 201
+        time.sleep(0.2)  # the first delivery is under way
+        server.close()  # SIGTERM, and wait for the server to exit
+        assert [r.json()['body'] for r in receiver.requests] == ['first', 'second']
+    finally:
+        server.close()
+        receiver.close()

@@ -29,6 +29,11 @@ class Notifications:
         self._remembered = {}  # (scope, queue) -> (valid until, subscriptions)
         self._lock = threading.Lock()
 
+    def stop(self, timeout=10.0):
+        """Let deliveries in flight finish (up to ``timeout``), then stop."""
+        if self._notifier is not None:
+            self._notifier.stop(timeout)
+
     def forget(self, scope, queue):
         """The queue's subscriptions changed: read them again next time."""
         with self._lock:

@@ -42,6 +42,7 @@ class Service:
         self.storage = storage
         self.validate = deps.validate
         self.enforce = deps.enforce
+        self.notifications = deps.notifications
         self.queues = queues.Queues(deps)
         self.topics = queues.Queues(deps, kinds.TOPICS, cache=self.queues.cache)
         self.messages = messages.Messages(deps, self.queues)

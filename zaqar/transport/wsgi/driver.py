@@ -129,4 +129,6 @@ class Driver:
     def listen(self):
         from zaqar.transport.wsgi import server
 
-        server.serve(self.conf, self.app, self.service.storage)
+        # A worker that exits lets its notifications in flight finish.
+        server.serve(self.conf, self.app, self.service.storage,
+                     on_exit=self.service.notifications.stop)

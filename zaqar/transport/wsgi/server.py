@@ -24,12 +24,16 @@ class _Gunicorn(gunicorn_base.BaseApplication):
         return self._app
 
 
-def serve(conf, app, storage):
+def serve(conf, app, storage, on_exit=None):
     group = conf['drivers:transport:wsgi']
 
     def post_fork(server, worker):
         # Each worker removes expired messages off the request path.
         collector.start(storage)
+
+    def worker_exit(server, worker):
+        if on_exit is not None:
+            on_exit()
 
     options = {
         'bind': f'{group.bind}:{group.port}',
@@ -37,6 +41,7 @@ def serve(conf, app, storage):
         'threads': group.threads,
         'worker_class': 'gthread',
         'post_fork': post_fork,
+        'worker_exit': worker_exit,
         # Idle keep-alive connections cost no thread under gthread; a longer
         # timeout than gunicorn's 2 s spares clients that pause between
         # requests a reset connection.

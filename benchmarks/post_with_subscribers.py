@@ -23,7 +23,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from tests.servers import free_port  # noqa: E402
+from benchmarks.backend_figures import percentiles, start_server  # noqa: E402
 
 RECEIVER = r'''
 import http.server, json, sys, threading, time
@@ -68,26 +68,6 @@ class Receiver:
         self.process.wait(10)
 
 
-def start_server(state, redis_uri):
-    port = free_port()
-    config = os.path.join(state, 'zaqar.conf')
-    with open(config, 'w') as f:
-        f.write(f'[DEFAULT]\nstate_path = {state}\n[drivers]\nmessage_store = redis\n'
-                f'[drivers:message_store:redis]\nuri = {redis_uri}\n'
-                f'[drivers:transport:wsgi]\nport = {port}\nworkers = 2\n')
-    script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
-    process = subprocess.Popen([script, '--config-file', config],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'http://127.0.0.1:{port}'
-    for _ in range(100):
-        try:
-            requests.get(url + '/', timeout=1)
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError('zaqar-server did not start')
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--seconds', type=int, default=8)
@@ -95,7 +75,7 @@ def main():
     args = parser.parse_args()
     state = tempfile.mkdtemp()
     prefix = f'zbench-{uuid.uuid4().hex[:8]}'
-    server, url = start_server(state, f'{args.redis}?prefix={prefix}')
+    server, url = start_server(f'{args.redis}?prefix={prefix}', 2, state)
     receiver = Receiver()
     headers = {'Client-ID': uuid.uuid4().hex, 'X-Project-ID': 'bench'}
     bench = os.path.join(os.path.dirname(sys.executable), 'zaqar-bench')
@@ -134,13 +114,11 @@ def main():
     for count, producer, delivered, latencies in rows:
         spread = '-'
         if latencies:
-            p50, p95, p99 = (latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-                             for q in (.5, .95, .99))
-            spread = f'{p50:.1f} / {p95:.1f} / {p99:.1f}'
+            spread = ' / '.join(f'{ms:.1f}' for ms in percentiles(latencies))
 
-        print(f'{count:>4} {producer["msgs_per_sec"]:>8.0f} '
-              f'{producer["latency_ms"]["post"]["p50"]:>7.1f} {producer["latency_ms"]["post"]["p99"]:>7.1f} '
-              f'{delivered:>9} {spread:>24}')
+        post = producer['latency_ms']['post']
+        print(f'{count:>4} {producer["msgs_per_sec"]:>8.0f} {post["p50"]:>7.1f} '
+              f'{post["p99"]:>7.1f} {delivered:>9} {spread:>24}')
 
 
 if __name__ == '__main__':

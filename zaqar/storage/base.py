@@ -387,6 +387,27 @@ class ControlDriverBase(abc.ABC):
         """Release connections. Safe to call more than once."""
 
 
+class ControlControllersDriver(ControlDriverBase):
+    """A management store whose three controllers are built by the
+    subclass and handed to this constructor."""
+
+    def __init__(self, conf, pools, flavors, catalogue):
+        super().__init__(conf)
+        self._pools, self._flavors, self._catalogue = pools, flavors, catalogue
+
+    @property
+    def pools_controller(self):
+        return self._pools
+
+    @property
+    def flavors_controller(self):
+        return self._flavors
+
+    @property
+    def catalogue_controller(self):
+        return self._catalogue
+
+
 class PoolsController(abc.ABC):
     """Pools: data stores queues are placed on. A *pool dict* has the keys
     ``name``, ``uri``, ``weight`` (int), ``flavor`` (str or None) and, when

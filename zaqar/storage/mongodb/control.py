@@ -145,27 +145,13 @@ class CatalogueController(_Controller, base.CatalogueController):
         return self._run(lambda h: h.catalogue.count_documents({'pool': pool}))
 
 
-class ControlDriver(base.ControlDriverBase):
+class ControlDriver(base.ControlControllersDriver):
     """Entry point ``mongodb`` of namespace zaqar.control.storage."""
 
     def __init__(self, conf):
-        super().__init__(conf)
         self._conn = Connection(conf[mongodb_conf.MANAGEMENT_GROUP], conf.unreliable)
-        self._pools = PoolsController(self._conn)
-        self._flavors = FlavorsController(self._conn)
-        self._catalogue = CatalogueController(self._conn)
-
-    @property
-    def pools_controller(self):
-        return self._pools
-
-    @property
-    def flavors_controller(self):
-        return self._flavors
-
-    @property
-    def catalogue_controller(self):
-        return self._catalogue
+        super().__init__(conf, PoolsController(self._conn), FlavorsController(self._conn),
+                         CatalogueController(self._conn))
 
     def is_alive(self):
         try:

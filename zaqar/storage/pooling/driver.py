@@ -152,8 +152,8 @@ def _routed(base_cls, kind):
         if 'project' in params and ('queue' in params or 'name' in params):
             methods[name] = make(name)
 
-    def __init__(self, router):  # noqa: N807 - a method of the built class
-        self._router = router
+    def __init__(self, driver):  # noqa: N807 - a method of the built class
+        self._router = driver.router
 
     methods['__init__'] = __init__
     return type(f'Pooled{base_cls.__name__}', (base_cls,), methods)
@@ -227,34 +227,19 @@ class SubscriptionController(_routed(base.SubscriptionController, 'subscription'
             self._router.forget(project, queue)
 
 
-class DataDriver(base.DataDriverBase):
+class DataDriver(base.ControllersDriver):
     """The data driver of a pooled deployment (built by bootstrap with the
     management store's control driver)."""
 
+    queue_class = QueueController
+    message_class = MessageController
+    claim_class = ClaimController
+    subscription_class = SubscriptionController
+
     def __init__(self, conf, control):
-        super().__init__(conf)
         self.control = control
         self.router = Router(conf, control)
-        self._queues = QueueController(self.router)
-        self._messages = MessageController(self.router)
-        self._claims = ClaimController(self.router)
-        self._subscriptions = SubscriptionController(self.router)
-
-    @property
-    def queue_controller(self):
-        return self._queues
-
-    @property
-    def message_controller(self):
-        return self._messages
-
-    @property
-    def claim_controller(self):
-        return self._claims
-
-    @property
-    def subscription_controller(self):
-        return self._subscriptions
+        super().__init__(conf)
 
     @property
     def gc_interval(self):

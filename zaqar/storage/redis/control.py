@@ -162,27 +162,13 @@ class CatalogueController(_Controller, base.CatalogueController):
         return int(found or 0)
 
 
-class ControlDriver(base.ControlDriverBase):
+class ControlDriver(base.ControlControllersDriver):
     """Entry point ``redis`` of namespace zaqar.control.storage."""
 
     def __init__(self, conf):
-        super().__init__(conf)
         self._conn = connection.Connection(conf[redis_conf.MANAGEMENT_GROUP])
-        self._pools = PoolsController(self._conn)
-        self._flavors = FlavorsController(self._conn)
-        self._catalogue = CatalogueController(self._conn)
-
-    @property
-    def pools_controller(self):
-        return self._pools
-
-    @property
-    def flavors_controller(self):
-        return self._flavors
-
-    @property
-    def catalogue_controller(self):
-        return self._catalogue
+        super().__init__(conf, PoolsController(self._conn), FlavorsController(self._conn),
+                         CatalogueController(self._conn))
 
     def is_alive(self):
         try:

@@ -167,31 +167,17 @@ class CatalogueController(base.CatalogueController):
                                 .where(C.c.pool == pool)).scalar()
 
 
-class ControlDriver(base.ControlDriverBase):
+class ControlDriver(base.ControlControllersDriver):
     """Entry point ``sqlalchemy`` of namespace zaqar.control.storage."""
 
     def __init__(self, conf):
-        super().__init__(conf)
         self._opts = conf[sqlalchemy_conf.MANAGEMENT_GROUP]
         self._db = database.Database(self._url, 5, 'management')
-        self._pools = PoolsController(self._db)
-        self._flavors = FlavorsController(self._db)
-        self._catalogue = CatalogueController(self._db)
+        super().__init__(conf, PoolsController(self._db), FlavorsController(self._db),
+                         CatalogueController(self._db))
 
     def _url(self):
         return database.url_of(self._opts.uri, os.path.join(self.conf.state_path, SQLITE_FILE))
-
-    @property
-    def pools_controller(self):
-        return self._pools
-
-    @property
-    def flavors_controller(self):
-        return self._flavors
-
-    @property
-    def catalogue_controller(self):
-        return self._catalogue
 
     def is_alive(self):
         return self._db.is_alive()

@@ -124,13 +124,18 @@ local BY = BASE .. ':by'
 local SUB_FIELDS = {'u', 't', 'e', 'o', 'f'}
 local function sub_key(id) return BASE .. ':s:' .. id end
 
+-- Remove subscription ``id`` (of ``subscriber``, when known) everywhere.
+local function drop_sub(id, subscriber)
+  if subscriber and redis.call('HGET', BY, subscriber) == id then redis.call('HDEL', BY, subscriber) end
+  redis.call('DEL', sub_key(id))
+  redis.call('ZREM', SUBS, id)
+end
+
 -- The fields of live subscription ``id``, else nil (cleaning up after it).
 local function live_sub(id)
   local h = redis.call('HMGET', sub_key(id), unpack(SUB_FIELDS))
   if h[3] and tonumber(h[3]) > NOW then return h end
-  if h[1] and redis.call('HGET', BY, h[1]) == id then redis.call('HDEL', BY, h[1]) end
-  redis.call('DEL', sub_key(id))
-  redis.call('ZREM', SUBS, id)
+  drop_sub(id, h[1])
   return nil
 end
 

@@ -10,7 +10,7 @@ import uuid
 import sqlalchemy as sa
 
 from zaqar.storage import base, errors
-from zaqar.storage.sqlalchemy import utils
+from zaqar.storage.sqlalchemy import database, utils
 
 M = utils.M
 
@@ -18,6 +18,7 @@ _RELEASED = {'claim_id': None, 'claim_expires': None, 'claim_ttl': None,
              'claim_created': None}
 
 
+@database.retry_conflicts
 class ClaimController(base.ClaimController):
     def __init__(self, driver):
         self._driver = driver

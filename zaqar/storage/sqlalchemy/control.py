@@ -52,6 +52,7 @@ def _pool(row, detailed):
     return pool
 
 
+@database.retry_conflicts
 class PoolsController(base.PoolsController):
     def __init__(self, db):
         self._db = db
@@ -103,6 +104,7 @@ class PoolsController(base.PoolsController):
             conn.execute(sa.delete(P).where(P.c.name == name))
 
 
+@database.retry_conflicts
 class FlavorsController(base.FlavorsController):
     def __init__(self, db):
         self._db = db
@@ -140,6 +142,7 @@ def _flavor(row):
     return {'name': row.name, 'capabilities': json.loads(row.capabilities)}
 
 
+@database.retry_conflicts
 class CatalogueController(base.CatalogueController):
     def __init__(self, db):
         self._db = db

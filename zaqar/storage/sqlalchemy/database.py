@@ -7,9 +7,12 @@ journal, ``BEGIN IMMEDIATE`` for writes, a 30 s busy timeout).
 """
 
 import contextlib
+import functools
 import logging
 import os
+import random
 import threading
+import time
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -23,6 +26,23 @@ LOG = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT = 30  # seconds a writer waits for the file lock
 DEFAULT_DRIVERS = {'postgresql': 'postgresql+psycopg2', 'mysql': 'mysql+pymysql'}
 _SCHEMA_LOCK = 0x7A617161  # PostgreSQL advisory lock key while creating tables
+CONFLICT_ATTEMPTS = 5  # runs of an operation whose transaction lost a deadlock
+_MYSQL_CONFLICTS = {1213, 1205}  # deadlock, lock wait timeout
+_PG_CONFLICTS = {'40P01', '40001'}  # deadlock detected, serialization failure
+
+
+class TransactionConflict(errors.ConnectionError):
+    """The database rolled the transaction back to break a deadlock; running
+    the operation again is safe. Left to the caller after
+    CONFLICT_ATTEMPTS runs, it answers like an unavailable store (503)."""
+
+
+def is_conflict(exc):
+    orig = getattr(exc, 'orig', None)
+    if getattr(orig, 'pgcode', None) in _PG_CONFLICTS:
+        return True
+    args = getattr(orig, 'args', ())
+    return bool(args) and args[0] in _MYSQL_CONFLICTS
 
 
 @contextlib.contextmanager
@@ -35,6 +55,9 @@ def translate_errors():
     try:
         yield
     except sa_exc.DBAPIError as exc:
+        if is_conflict(exc):
+            LOG.info('Transaction lost a deadlock, rolled back: %s', exc.orig)
+            raise TransactionConflict() from exc
         if not isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)) \
                 and not exc.connection_invalidated:
             raise
@@ -43,6 +66,32 @@ def translate_errors():
     except sa_exc.TimeoutError as exc:  # no pooled connection came free
         LOG.warning('Message store connection pool exhausted: %s', exc)
         raise errors.ConnectionError() from exc
+
+
+def retry_conflicts(cls):
+    """Class decorator: each public method of ``cls`` runs again (up to
+    CONFLICT_ATTEMPTS times, after a short random pause) when its
+    transaction is chosen as a deadlock victim. MySQL and PostgreSQL
+    may pick any of two concurrent claims or deletes; their documentation
+    asks the application to re-issue it. A method's only effects are its
+    transactions, and the failed one was rolled back."""
+    for name, method in list(vars(cls).items()):
+        if not name.startswith('_') and callable(method):
+            setattr(cls, name, _retried(method))
+    return cls
+
+
+def _retried(method):
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return method(*args, **kwargs)
+            except TransactionConflict:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, 0.005 * attempt))
+    return run
 
 
 def url_of(uri, default_sqlite_path):

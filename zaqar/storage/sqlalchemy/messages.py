@@ -5,11 +5,12 @@ import time
 import sqlalchemy as sa
 
 from zaqar.storage import base, errors
-from zaqar.storage.sqlalchemy import utils
+from zaqar.storage.sqlalchemy import database, utils
 
 M = utils.M
 
 
+@database.retry_conflicts
 class MessageController(base.MessageController):
     def __init__(self, driver):
         self._driver = driver

@@ -7,13 +7,14 @@ import time
 import sqlalchemy as sa
 
 from zaqar.storage import base, errors
-from zaqar.storage.sqlalchemy import utils
+from zaqar.storage.sqlalchemy import database, utils
 
 M = utils.M
 Q = utils.Q
 _FILTER_BATCH = 100  # rows read per round while metadata filters thin a page
 
 
+@database.retry_conflicts
 class QueueController(base.QueueController):
     def __init__(self, driver):
         self._driver = driver

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from zaqar.storage import base, errors
-from zaqar.storage.sqlalchemy import tables, utils
+from zaqar.storage.sqlalchemy import database, tables, utils
 
 S = tables.subscriptions
 
@@ -33,6 +33,7 @@ def _subscription(row, now):
     }
 
 
+@database.retry_conflicts
 class SubscriptionController(base.SubscriptionController):
     def __init__(self, driver):
         self._driver = driver

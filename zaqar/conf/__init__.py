@@ -13,10 +13,12 @@ from zaqar.conf import (
     signed_url,
     sqlalchemy,
     transport,
+    websocket,
     wsgi,
 )
 
-MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, mongodb, signed_url, notification)
+MODULES = (default, drivers, transport, wsgi, sqlalchemy, redis, mongodb, signed_url, notification,
+           websocket)
 
 
 def register_opts(conf):

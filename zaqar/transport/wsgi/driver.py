@@ -7,6 +7,8 @@ outermost first:
   before authentication, which a preflight never carries.
 * RequestId: every response, errors included, carries
   X-OpenStack-Request-Id, so it wraps everything.
+* protect (middleware.py): request bodies bounded (413 unread past the
+  limit) and read before anything else; /v2/openapi.json, public.
 * the auth gate (auth.py): public, pre-signed or Keystone-authenticated.
 * the Pecan app, whose hooks check headers and turn errors into JSON.
 """
@@ -123,8 +125,8 @@ class Driver:
         self.conf = conf
         self.service = service
         # Built here, so a bad [keystone_authtoken] stops start-up.
-        self.app = middleware.cors(middleware.RequestId(
-            auth.Gate(build_pecan_app(conf, service), conf)), conf)
+        self.app = middleware.cors(middleware.RequestId(middleware.protect(
+            auth.Gate(build_pecan_app(conf, service), conf), conf)), conf)
 
     def listen(self):
         from zaqar.transport.wsgi import server

@@ -25,8 +25,9 @@ OPTS = [
                 help='Allow a MongoDB that is not a replica set.'),
     cfg.ListOpt('enable_deprecated_api_versions', default=[],
                 item_type=cfg.types.String(choices=('1.1',)),
-                deprecated_for_removal=True,
-                help='Accepted for compatibility with older configuration files.'),
+                help='Deprecated API versions to serve beside v2: "1.1" serves '
+                     'API v1.1 at /v1.1 (queues, messages, claims, health, pools, '
+                     'flavors; no subscriptions or topics) and lists it at /.'),
     cfg.BoolOpt('enable_checksum', default=False,
                 help='Store an MD5 checksum of each message body and return it.'),
     cfg.StrOpt('auth_strategy', default='',

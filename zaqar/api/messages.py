@@ -38,9 +38,13 @@ class Messages:
         self._limits = deps.conf.transport
         self._checksum = deps.conf.enable_checksum
 
-    def post(self, ctx, queue, document, content_length):
+    def post(self, ctx, queue, document, content_length, queue_limits=True):
         """Post with remembered metadata, checked by the store atomically:
-        one round trip when the memory is right, a retry when it is not."""
+        one round trip when the memory is right, a retry when it is not.
+
+        ``queue_limits``: the queue's _default_message_ttl,
+        _max_messages_post_size and _default_message_delay apply (API v2;
+        v1.1 knows only the [transport] limits)."""
         self._deps.enforce('messages:create', ctx)
         metadata = self._queues.cache.get(ctx.scope, queue)
         fresh = metadata is None
@@ -48,7 +52,7 @@ class Messages:
             metadata = self._queues.metadata_or_empty(ctx, queue)
         for _ in range(POST_ATTEMPTS):
             try:
-                messages = self._prepare(document, content_length, metadata)
+                messages = self._prepare(document, content_length, metadata, queue_limits)
             except errors.BadRequest:
                 if fresh:
                     raise
@@ -65,12 +69,14 @@ class Messages:
         else:
             # Metadata changing under every attempt: post on the latest read.
             metadata = self._queues.metadata_or_empty(ctx, queue)
-            messages = self._prepare(document, content_length, metadata)
+            messages = self._prepare(document, content_length, metadata, queue_limits)
             ids = self._store.post(queue, messages, ctx.client_id, ctx.scope)
         self._deps.notifications.posted(ctx, queue, messages, metadata)
         return ids
 
-    def _prepare(self, document, content_length, metadata):
+    def _prepare(self, document, content_length, metadata, queue_limits=True):
+        if not queue_limits:
+            metadata = {}
         self._deps.validate.message_post_length(
             content_length, metadata.get('_max_messages_post_size'))
         return self._sanitize(document, metadata)

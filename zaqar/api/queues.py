@@ -45,12 +45,13 @@ class Queues:
         return shown
 
     def list(self, ctx, marker=None, limit=None, detailed=False, name=None,
-             with_count=False, kfilter=None):
+             with_count=False, kfilter=None, show_defaults=True):
+        """``show_defaults``: fill reserved keys in (API v2; v1.1 does not)."""
         self._enforce('get_all', ctx)
         self._deps.validate.queue_listing(limit)
         page = self._store.list(ctx.scope, marker=marker, limit=limit or 10,
                                 detailed=detailed, name=name, kfilter=kfilter or None)
-        if detailed:
+        if detailed and show_defaults:
             for queue in page.items:
                 queue['metadata'] = self.with_defaults(queue['metadata'])
         count = self._store.count(ctx.scope) if with_count and self._kind.counts else 0
@@ -66,9 +67,10 @@ class Queues:
         self.cache.forget(ctx.scope, name)
         return self._store.create(name, ctx.scope, metadata)
 
-    def get(self, ctx, name):
+    def get(self, ctx, name, show_defaults=True):
         self._enforce('get', ctx)
-        return self.with_defaults(self.metadata_or_empty(ctx, name))
+        metadata = self.metadata_or_empty(ctx, name)
+        return self.with_defaults(metadata) if show_defaults else dict(metadata)
 
     def metadata_or_empty(self, ctx, name):
         """The stored metadata ({} for a missing queue), remembered."""

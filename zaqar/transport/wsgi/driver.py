@@ -19,7 +19,7 @@ import pecan
 import webob.multidict
 
 from zaqar.api import errors
-from zaqar.transport.wsgi import auth, hooks, middleware
+from zaqar.transport.wsgi import auth, hooks, middleware, versions
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def speed_up_pecan():
 def build_pecan_app(conf, service):
     speed_up_pecan()
     return pecan.Pecan(
-        root.Root(service, admin_mode=conf.admin_mode),
+        root.Root(service, admin_mode=conf.admin_mode, served=versions.enabled(conf)),
         hooks=[hooks.ErrorHook(), hooks.ContextHook(service)],
         # Queue names may contain dots: never treat ".json" as a format.
         guess_content_type_from_ext=False,

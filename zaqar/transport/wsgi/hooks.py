@@ -10,8 +10,9 @@ import pecan.hooks
 from oslo_context import context as oslo_context
 
 from zaqar.api import context as api_context
-from zaqar.api import errors, kinds
+from zaqar.api import errors
 from zaqar.transport.wsgi import errors as wsgi_errors
+from zaqar.transport.wsgi import versions
 
 FORM = 'application/x-www-form-urlencoded'
 CONTROL = re.compile('[\x00-\x1f\x7f]')
@@ -49,7 +50,8 @@ class ContextHook(pecan.hooks.PecanHook):
         self._validate.client_id(client_id)
         project = self._project(headers)
         segments = path.split('/')
-        kind = kinds.BY_NAME.get(segments[2]) if len(segments) > 2 else None
+        version = versions.BY_SEGMENT.get(segments[1])
+        kind = version.kind(segments[2]) if version and len(segments) > 2 else None
         if kind is not None and len(segments) > 3:
             self._validate.queue_identification(segments[3], project, kind.noun.lower())
         ctx = api_context.RequestContext(

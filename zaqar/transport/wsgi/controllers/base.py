@@ -14,10 +14,12 @@ def request():
 
 
 def allow(*methods):
-    """Generic index whose unhandled methods answer 405 with Allow."""
+    """Generic index whose unhandled methods answer 405 with Allow: the
+    controller's ``allowed`` methods when it has some (those of its API
+    version, versions.py), else ``methods``."""
 
     @pecan.expose(generic=True)
     def index(self, *args, **kwargs):
-        raise wsgi_errors.MethodNotAllowed(methods)
+        raise wsgi_errors.MethodNotAllowed(getattr(self, 'allowed', methods))
 
     return index

@@ -1,8 +1,16 @@
-"""The JSON-Home document served at /v2/ (api-v2.md section 4.2)."""
+"""The JSON-Home document served at /v2/ (api-v2.md section 4.2) and, with
+the resources that version has, at /v1.1/."""
 
 JSON = {'application/json': {}}
-QUEUE = '/v2/queues/{queue_name}'
+QUEUE = '/queues/{queue_name}'
 QUEUE_VARS = {'queue_name': 'param/queue_name'}
+# The relations of what a version may leave out under a queue (versions.py).
+EXTRA_RELS = {
+    'share': ('rel/queue_share',),
+    'purge': ('rel/queue_purge',),
+    'subscriptions': ('rel/subscriptions_get', 'rel/subscriptions_post',
+                      'rel/subscription', 'rel/subscription_patch'),
+}
 
 
 def _resource(template, allow, extra_vars=None, accept_post=None):
@@ -15,12 +23,12 @@ def _resource(template, allow, extra_vars=None, accept_post=None):
             'hints': hints}
 
 
-def _public():
+def _public(queue_methods):
     paging = {'marker': 'param/marker', 'limit': 'param/limit'}
     return {
-        'rel/queues': _resource('/v2/queues{?marker,limit,detailed}', ['GET'],
+        'rel/queues': _resource('/queues{?marker,limit,detailed}', ['GET'],
                                 dict(paging, detailed='param/detailed')),
-        'rel/queue': _resource(QUEUE, ['GET', 'PUT', 'DELETE', 'PATCH']),
+        'rel/queue': _resource(QUEUE, queue_methods),
         'rel/queue_stats': _resource(QUEUE + '/stats', ['GET']),
         'rel/queue_share': _resource(QUEUE + '/share', ['POST'],
                                      accept_post='application/json'),
@@ -57,7 +65,7 @@ def _public():
         'rel/subscription_patch': _resource(
             QUEUE + '/subscriptions/{subscription_id}', ['PATCH'],
             {'subscription_id': 'param/subscription_id'}),
-        'rel/ping': {'href-template': '/v2/ping', 'href-vars': {},
+        'rel/ping': {'href-template': '/ping', 'href-vars': {},
                      'hints': {'allow': ['GET'], 'formats': JSON}},
     }
 
@@ -66,20 +74,31 @@ def _admin():
     paging = {'marker': 'param/marker', 'limit': 'param/limit',
               'detailed': 'param/detailed'}
     return {
-        'rel/pools': _resource('/v2/pools{?marker,limit,detailed}', ['GET'], paging),
-        'rel/pool': _resource('/v2/pools/{pool_name}', ['GET', 'PUT', 'PATCH', 'DELETE'],
+        'rel/pools': _resource('/pools{?marker,limit,detailed}', ['GET'], paging),
+        'rel/pool': _resource('/pools/{pool_name}', ['GET', 'PUT', 'PATCH', 'DELETE'],
                               {'pool_name': 'param/pool_name'}),
-        'rel/flavors': _resource('/v2/flavors{?marker,limit,detailed}', ['GET'], paging),
-        'rel/flavor': _resource('/v2/flavors/{flavor_name}',
+        'rel/flavors': _resource('/flavors{?marker,limit,detailed}', ['GET'], paging),
+        'rel/flavor': _resource('/flavors/{flavor_name}',
                                 ['GET', 'PUT', 'PATCH', 'DELETE'],
                                 {'flavor_name': 'param/flavor_name'}),
-        'rel/health': {'href': '/v2/health',
+        'rel/health': {'href': '/health',
                        'hints': {'allow': ['GET'], 'formats': JSON}},
     }
 
 
-def document(admin_mode):
-    resources = _public()
+def document(version, admin_mode):
+    """The home document of ``version`` (versions.py)."""
+    # PATCH last, as upstream lists it.
+    methods = [m for m in ('GET', 'PUT', 'DELETE', 'PATCH') if m in version.queue_methods]
+    resources = _public(methods)
+    for extra, rels in EXTRA_RELS.items():
+        if extra not in version.queue_extras:
+            for rel in rels:
+                del resources[rel]
     if admin_mode:
         resources.update(_admin())
+    for resource in resources.values():
+        for key in ('href-template', 'href'):
+            if key in resource:
+                resource[key] = version.prefix + resource[key]
     return {'resources': resources}

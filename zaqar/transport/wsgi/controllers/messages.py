@@ -1,4 +1,5 @@
-"""/v2/queues/{queue_name}/messages[/{message_id}] (and the same under topics)."""
+"""/v2/queues/{queue_name}/messages[/{message_id}] (and the same under topics
+and /v1.1, which has no per-queue limits, include_delayed or claim_ids)."""
 
 import pecan
 
@@ -27,8 +28,8 @@ class Message:
 
 
 class Messages:
-    def __init__(self, service, queue, path):
-        self._service, self._queue = service, queue
+    def __init__(self, service, version, queue, path):
+        self._service, self._version, self._queue = service, version, queue
         self._base = path
 
     index = base.allow('GET', 'POST', 'DELETE')
@@ -38,7 +39,8 @@ class Messages:
         request = base.request()
         document = utils.read_json(request)
         ids = self._service.messages.post(base.context(), self._queue, document,
-                                          request.content_length)
+                                          request.content_length,
+                                          queue_limits=self._version.queue_limits)
         return utils.respond(
             201, {'resources': [f'{self._base}/messages/{mid}' for mid in ids]},
             headers={'Location': f'{self._base}/messages?ids={",".join(ids)}'})
@@ -56,8 +58,9 @@ class Messages:
             'limit': utils.get_int(request, 'limit'),
             'echo': utils.get_bool(request, 'echo'),
             'include_claimed': utils.get_bool(request, 'include_claimed'),
-            'include_delayed': utils.get_bool(request, 'include_delayed'),
         }
+        if self._version.include_delayed:
+            params['include_delayed'] = utils.get_bool(request, 'include_delayed')
         page = self._service.messages.list(base.context(), self._queue, **params)
         messages = [utils.message_view(m, self._base) for m in page.items]
         links = []
@@ -81,7 +84,7 @@ class Messages:
             raise errors.BadRequest(
                 'The request should have either "ids" or "pop" parameter in the '
                 'request, to be able to delete.')
-        claim_ids = utils.get_list(request, 'claim_ids')
+        claim_ids = utils.get_list(request, 'claim_ids') if self._version.claim_ids else None
         self._service.messages.bulk_delete(base.context(), self._queue, ids, claim_ids)
         return utils.respond(204)
 

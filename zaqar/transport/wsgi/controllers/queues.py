@@ -1,12 +1,15 @@
 """/v2/queues and /v2/topics: the collection, one container, its stats,
 purge and (queues only) share; messages.py, claims.py and subscriptions.py
-hold the rest. One set of classes serves both kinds (zaqar/api/kinds.py)."""
+hold the rest. One set of classes serves both kinds (zaqar/api/kinds.py)
+and every API version (versions.py: /v1.1/queues has no topics, PATCH,
+purge, share, subscriptions, reserved defaults or listing filters)."""
 
 import time
 
 import pecan
 
 from zaqar.api import errors, kinds
+from zaqar.transport.wsgi import errors as wsgi_errors
 from zaqar.transport.wsgi import utils
 from zaqar.transport.wsgi.controllers import base, claims, messages, subscriptions
 
@@ -26,10 +29,10 @@ def _kfilter(request):
 class _Part:
     """A resource under one queue or topic."""
 
-    def __init__(self, service, kind, name):
+    def __init__(self, service, version, kind, name):
         self._service, self._name = service, name
         self._actions = getattr(service, kind.name)
-        self._path = f'/v2/{kind.name}/{name}'
+        self._path = f'{version.prefix}/{kind.name}/{name}'
 
 
 class Stats(_Part):
@@ -71,17 +74,22 @@ class Share(_Part):
 
 
 class Container(_Part):
-    """/v2/queues/{name} or /v2/topics/{name}."""
+    """/v2/queues/{name} or /v2/topics/{name} (or /v1.1/queues/{name})."""
 
-    def __init__(self, service, kind, name):
-        super().__init__(service, kind, name)
-        self.stats = Stats(service, kind, name)
-        self.purge = Purge(service, kind, name)
-        self.messages = messages.Messages(service, name, self._path)
-        self.subscriptions = subscriptions.Subscriptions(service, name)
+    def __init__(self, service, version, kind, name):
+        super().__init__(service, version, kind, name)
+        self._version = version
+        self.allowed = version.queue_methods
+        self.stats = Stats(service, version, kind, name)
+        self.messages = messages.Messages(service, version, name, self._path)
+        if 'purge' in version.queue_extras:
+            self.purge = Purge(service, version, kind, name)
+        if 'subscriptions' in version.queue_extras:
+            self.subscriptions = subscriptions.Subscriptions(service, name)
         if kind is kinds.QUEUES:  # topics are not claimed or shared
             self.claims = claims.Claims(service, name, self._path)
-            self.share = Share(service, kind, name)
+            if 'share' in version.queue_extras:
+                self.share = Share(service, version, kind, name)
 
     index = base.allow('GET', 'PUT', 'PATCH', 'DELETE')
 
@@ -96,10 +104,13 @@ class Container(_Part):
 
     @index.when(method='GET')
     def get(self, **_):
-        return utils.respond(200, self._actions.get(base.context(), self._name))
+        return utils.respond(200, self._actions.get(
+            base.context(), self._name, show_defaults=self._version.reserved_defaults))
 
     @index.when(method='PATCH')
     def patch(self, **_):
+        if not self._version.queue_patch:
+            raise wsgi_errors.MethodNotAllowed(self.allowed)
         request = base.request()
         if request.content_type != PATCH_TYPE:
             raise errors.UnsupportedMediaType(
@@ -118,10 +129,10 @@ class Container(_Part):
 
 
 class Collection:
-    """/v2/queues or /v2/topics."""
+    """/v2/queues or /v2/topics (or /v1.1/queues)."""
 
-    def __init__(self, service, kind=kinds.QUEUES):
-        self._service, self._kind = service, kind
+    def __init__(self, service, version, kind=kinds.QUEUES):
+        self._service, self._version, self._kind = service, version, kind
         self._actions = getattr(service, kind.name)
 
     index = base.allow('GET')
@@ -129,19 +140,23 @@ class Collection:
     @index.when(method='GET')
     def get(self, **_):
         request = base.request()
-        kind = self._kind
+        kind, version = self._kind, self._version
         params = {
             'marker': utils.get_str(request, 'marker'),
             'limit': utils.get_int(request, 'limit'),
             'detailed': utils.get_bool(request, 'detailed'),
-            'name': utils.get_str(request, 'name'),
         }
-        if kind.counts:
-            params['with_count'] = utils.get_bool(request, 'with_count')
-        page, count = self._actions.list(base.context(), kfilter=_kfilter(request), **params)
+        kfilter = None
+        if version.queue_filters:
+            params['name'] = utils.get_str(request, 'name')
+            if kind.counts:
+                params['with_count'] = utils.get_bool(request, 'with_count')
+            kfilter = _kfilter(request)
+        page, count = self._actions.list(base.context(), kfilter=kfilter,
+                                         show_defaults=version.reserved_defaults, **params)
         items = []
         for item in page.items:
-            item['href'] = f'/v2/{kind.name}/{item["name"]}'
+            item['href'] = f'{version.prefix}/{kind.name}/{item["name"]}'
             items.append(item)
         links = []
         if items:
@@ -154,4 +169,4 @@ class Collection:
 
     @pecan.expose()
     def _lookup(self, name, *remainder):
-        return Container(self._service, self._kind, name), remainder
+        return Container(self._service, self._version, self._kind, name), remainder

@@ -1,20 +1,11 @@
-"""Versions (/), the v2 home document, ping and health."""
+"""Versions (/), each version's home document, ping and health."""
 
 import pecan
 import webob.exc
 
 from zaqar.api import kinds
-from zaqar.transport.wsgi import utils
+from zaqar.transport.wsgi import utils, versions
 from zaqar.transport.wsgi.controllers import base, home, pools, queues
-
-VERSIONS = {'versions': [{
-    'id': '2',
-    'status': 'CURRENT',
-    'updated': '2014-9-24T04:06:47Z',
-    'media-types': [{'base': 'application/json',
-                     'type': 'application/vnd.openstack.messaging-v2+json'}],
-    'links': [{'href': '/v2/', 'rel': 'self'}],
-}]}
 
 
 class Ping:
@@ -45,34 +36,40 @@ class Health:
         return utils.respond(200, self._service.health(base.context()))
 
 
-class V2:
-    def __init__(self, service, admin_mode):
-        self.queues = queues.Collection(service, kinds.QUEUES)
-        self.topics = queues.Collection(service, kinds.TOPICS)
+class API:
+    """/v2 or /v1.1: the routes of one version (versions.py)."""
+
+    def __init__(self, service, admin_mode, version=versions.V2):
+        self.queues = queues.Collection(service, version, kinds.QUEUES)
+        if kinds.TOPICS in version.kinds:
+            self.topics = queues.Collection(service, version, kinds.TOPICS)
         self.ping = Ping(service)
-        self._home = home.document(admin_mode)
+        self._home = home.document(version, admin_mode)
         if admin_mode:
             self.health = Health(service)
             if hasattr(service, 'pools'):  # pooling is on
-                self.pools = pools.Pools(service)
-                self.flavors = pools.Flavors(service)
+                self.pools = pools.Pools(service, version)
+                self.flavors = pools.Flavors(service, version)
 
     index = base.allow('GET')
 
     @index.when(method='GET')
     def get(self, **_):
         if not pecan.request.path_info.endswith('/'):
-            raise webob.exc.HTTPNotFound()  # the home document is /v2/ only
+            raise webob.exc.HTTPNotFound()  # the home document is /v2/ (/v1.1/) only
         return utils.respond(200, self._home, content_type='application/json-home',
                              headers={'Cache-Control': 'max-age=86400'})
 
 
 class Root:
-    def __init__(self, service, admin_mode=False):
-        self.v2 = V2(service, admin_mode)
+    def __init__(self, service, admin_mode=False, served=(versions.V2,)):
+        for version in served:
+            # "v1.1" is no Python name: Pecan finds it with getattr all the same.
+            setattr(self, version.segment, API(service, admin_mode, version))
+        self._versions = {'versions': [version.describe() for version in served]}
 
     index = base.allow('GET')
 
     @index.when(method='GET')
     def get(self, **_):
-        return utils.respond(300, VERSIONS)
+        return utils.respond(300, self._versions)

@@ -45,6 +45,18 @@ ensure_keystone() {
     "$kvenv/bin/pip" install -q keystone==30.0.0 gunicorn==27.0.1
 }
 
+ensure_zaqarclient_v1() {
+    # python-zaqarclient 3.0.1, the last release with a v1.1 client, for
+    # tests/functional/test_zaqarclient_v1_1.py: in a venv of its own, since
+    # the test extras install the current client.
+    local venv=${ZAQAR_TEST_ZAQARCLIENT_V1_VENV:-.venv-zaqarclient-v1}
+    if [ ! -x "$venv/bin/python" ]; then
+        log "creating virtual environment $venv for python-zaqarclient 3.0.1"
+        "$VENV/bin/python" -m venv "$venv"
+    fi
+    "$venv/bin/pip" install -q python-zaqarclient==3.0.1
+}
+
 ensure_postgresql() {
     if [ -n "${ZAQAR_TEST_POSTGRESQL_URL:-}" ]; then return; fi
     if ! port_open 5432; then
@@ -132,6 +144,7 @@ ensure_mongoeco() {
 
 ensure_python
 ensure_keystone
+ensure_zaqarclient_v1
 ensure_postgresql
 ensure_mysql
 ensure_redis

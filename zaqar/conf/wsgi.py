@@ -12,6 +12,12 @@ OPTS = [
                help='Worker processes started by zaqar-server.'),
     cfg.IntOpt('threads', default=8, min=1,
                help='Request threads per worker process.'),
+    cfg.FloatOpt('client_timeout', default=30.0, min=0.1,
+                 help='Seconds zaqar-server waits on each read from (or write to) a '
+                      "client's connection, once its request has begun; a client "
+                      'that stalls longer is disconnected (a stalled body is '
+                      'answered 408). Idle kept-alive connections hold no thread '
+                      'and close after 60 s.'),
 ]
 
 

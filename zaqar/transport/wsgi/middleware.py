@@ -75,9 +75,9 @@ def body_limit(conf):
 def _refuse(environ, start_response, status, title, description):
     from zaqar.transport.wsgi import errors
 
-    # The rest of the body is not read: the connection cannot carry another
-    # request, so the server closes it instead of draining the body.
-    response = errors.json_error(status, title, description, {'Connection': 'close'})
+    # The rest of the body is left unread: the server drains it (gunicorn,
+    # for at most a few seconds) or closes the connection.
+    response = errors.json_error(status, title, description)
     return response(environ, start_response)
 
 

@@ -1,8 +1,10 @@
 """zaqar-server's HTTP server: gunicorn, embedded, with threaded workers."""
 
 import logging
+import socket
 
 from gunicorn.app import base as gunicorn_base
+from gunicorn.workers import gthread
 
 from zaqar.storage import collector
 
@@ -24,6 +26,59 @@ class _Gunicorn(gunicorn_base.BaseApplication):
         return self._app
 
 
+class _TimedSocket(socket.socket):
+    """A client socket whose blocking mode has a timeout.
+
+    gunicorn's gthread worker switches a connection to blocking mode for
+    each request and then reads headers and body with no time limit: a
+    client that sends part of a request and stalls holds a thread for
+    ever (a few such clients hold them all).
+    """
+
+    __slots__ = ()
+    client_timeout = None
+
+    def setblocking(self, flag):
+        if flag:
+            self.settimeout(self.client_timeout)
+        else:
+            super().setblocking(False)
+
+
+def _quiet_timeouts(record):
+    """One line, not a traceback, for each stalled client gthread drops."""
+    if record.exc_info and isinstance(record.exc_info[1], TimeoutError):
+        record.msg, record.args, record.exc_info = (
+            'Closed the connection of a client that stalled (client_timeout)', (), None)
+        record.levelno, record.levelname = logging.INFO, 'INFO'
+    return True
+
+
+class Worker(gthread.ThreadWorker):
+    """gunicorn's gthread worker, whose reads from a client time out.
+
+    ``client_timeout`` seconds per read or write (30 by default); usable on
+    its own under gunicorn: worker_class = 'zaqar.transport.wsgi.server.Worker'.
+    """
+
+    client_timeout = 30.0
+
+    def init_process(self):
+        self.log.error_log.addFilter(_quiet_timeouts)
+        self._socket_class = type('_TimedSocket', (_TimedSocket,),
+                                  {'__slots__': (), 'client_timeout': self.client_timeout})
+        super().init_process()  # runs the worker until it stops
+
+    def enqueue_req(self, conn):
+        if type(conn.sock) is socket.socket:  # new, and not TLS-wrapped
+            conn.sock.__class__ = self._socket_class
+        super().enqueue_req(conn)
+
+
+def worker_class(client_timeout):
+    return type('Worker', (Worker,), {'client_timeout': client_timeout})
+
+
 def serve(conf, app, storage, on_exit=None):
     group = conf['drivers:transport:wsgi']
 
@@ -39,7 +94,7 @@ def serve(conf, app, storage, on_exit=None):
         'bind': f'{group.bind}:{group.port}',
         'workers': group.workers,
         'threads': group.threads,
-        'worker_class': 'gthread',
+        'worker_class': worker_class(group.client_timeout),
         'post_fork': post_fork,
         'worker_exit': worker_exit,
         # Idle keep-alive connections cost no thread under gthread; a longer

@@ -36,6 +36,7 @@ class Listener:
         self._connections = connections
         self._max_body = max_body
         self._server = None
+        self._serving = set()  # tasks of open HTTP connections
         self.port = None
 
     async def start(self, host, port):
@@ -47,9 +48,15 @@ class Listener:
     async def stop(self):
         if self._server is not None:
             self._server.close()
+            # Kept-alive connections of notifiers hold a task each.
+            for task in list(self._serving):
+                task.cancel()
+            await asyncio.gather(*self._serving, return_exceptions=True)
             await self._server.wait_closed()
 
     async def _serve(self, reader, writer):
+        task = asyncio.current_task()
+        self._serving.add(task)
         try:
             while await self._one(reader, writer):
                 pass
@@ -57,6 +64,7 @@ class Listener:
                 ValueError):
             pass  # a client gone or speaking something else: drop it
         finally:
+            self._serving.discard(task)
             writer.close()
 
     async def _one(self, reader, writer):

@@ -57,6 +57,20 @@ ensure_zaqarclient_v1() {
     "$venv/bin/pip" install -q python-zaqarclient==3.0.1
 }
 
+ensure_fuzz() {
+    # schemathesis, for tests/fuzz (it drives a real zaqar-server over HTTP),
+    # in a venv of its own: its many pins must not move ours.
+    local fvenv=${ZAQAR_TEST_FUZZ_VENV:-.venv-fuzz}
+    if [ ! -x "$fvenv/bin/python" ]; then
+        log "creating virtual environment $fvenv for schemathesis"
+        "$VENV/bin/python" -m venv "$fvenv"
+    fi
+    if ! "$fvenv/bin/python" -c 'import schemathesis' 2>/dev/null; then
+        log "installing schemathesis into $fvenv"
+        "$fvenv/bin/pip" install -q 'schemathesis>=4.3,<5'
+    fi
+}
+
 ensure_postgresql() {
     if [ -n "${ZAQAR_TEST_POSTGRESQL_URL:-}" ]; then return; fi
     if ! port_open 5432; then

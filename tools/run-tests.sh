@@ -159,6 +159,7 @@ ensure_mongoeco() {
 ensure_python
 ensure_keystone
 ensure_zaqarclient_v1
+ensure_fuzz
 ensure_postgresql
 ensure_mysql
 ensure_redis

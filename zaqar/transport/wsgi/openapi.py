@@ -44,7 +44,7 @@ LINKS = _array(_object({'rel': {'type': 'string', 'enum': ['next']},
 MESSAGE = _object({'id': {'type': 'string'}, 'href': {'type': 'string'},
                    'ttl': {'type': 'integer'}, 'age': {'type': 'integer'}, 'body': ANY,
                    'checksum': {'type': 'string'}}, ('id', 'href', 'ttl', 'age', 'body'))
-CLAIM_BODY = _object({'ttl': _int(60, 43200), 'grace': _int(60, 43200)})
+CLAIM_BODY = _object({'ttl': _int(60, 43200), 'grace': _int(60, 43200)}, extra=True)
 METADATA = _object({
     '_max_messages_post_size': _int(1, 262144),
     '_default_message_ttl': _int(60, 1209600),
@@ -70,7 +70,10 @@ SCHEMAS = {
                       'link': {'type': 'object'}}, ('title',)),
     'Message': MESSAGE,
     'PostMessages': _object({'messages': _array(_object(
-        {'body': ANY, 'ttl': _int(60, 1209600), 'delay': _int(0, 900)}, ('body',),
+        {'body': ANY, 'ttl': {**_int(60, 1209600), 'nullable': True},
+         'delay': {'type': 'integer', 'nullable': True,
+                   'description': 'Read only on a queue with a _default_message_delay: '
+                                  '0..900 there, ignored elsewhere.'}}, ('body',),
         extra=True), minItems=1)}, ('messages',), extra=True),
     'Claim': CLAIM_BODY,
     'Metadata': METADATA,
@@ -79,7 +82,7 @@ SCHEMAS = {
         'path': {'type': 'string', 'pattern': '^/metadata/[^/]+$'},
         'value': ANY}, ('op', 'path'))),
     'Purge': _object({'resource_types': _array(
-        {'type': 'string', 'enum': ['messages', 'subscriptions']}, minItems=1)},
+        {'type': 'string', 'enum': ['messages', 'subscriptions']})},
         ('resource_types',)),
     'Share': _object({
         'methods': _array({'type': 'string', 'enum': [
@@ -123,9 +126,10 @@ HEADERS = [
      'schema': {'type': 'string', 'format': 'uuid'},
      'description': 'A UUID naming the client (echo suppression).'},
     {'name': 'X-Project-ID', 'in': 'header', 'required': True,
-     'schema': {'type': 'string', 'minLength': 1, 'maxLength': 256},
+     'schema': {'type': 'string', 'minLength': 1},
      'description': 'The project; without auth it is trusted, with Keystone it comes '
-                    'from the token.'},
+                    'from the token. At most 256 characters on queue and topic '
+                    'routes.'},
 ]
 
 

@@ -232,16 +232,39 @@ def _unquote(text):
     return urllib.parse.unquote(text) if text else text
 
 
+class ConnectFailed(redis_exc.ConnectionError):
+    """Connecting (or the handshake) failed: no command went out, so the
+    command may be sent again."""
+
+
+class _MarksConnectFailures:
+    """Mixed into the pool's connection class: failures while connecting
+    raise ConnectFailed, so that they alone are retried."""
+
+    def connect_check_health(self, *args, **kwargs):
+        try:
+            return super().connect_check_health(*args, **kwargs)
+        except ConnectFailed:
+            raise
+        except (redis_exc.ConnectionError, redis_exc.TimeoutError) as exc:
+            raise ConnectFailed(str(exc)) from exc
+
+
 def build_client(settings, retry_policy):
     """A redis.Redis for ``settings``; no I/O yet."""
     kwargs = dict(settings.server_kwargs(), retry=retry_policy)
     if settings.sentinels:
         manager = redis_sentinel.Sentinel(list(settings.sentinels),
                                           sentinel_kwargs=settings.sentinel_kwargs())
-        return manager.master_for(settings.master, **kwargs)
-    if settings.unix_socket_path:
-        return redis.Redis(unix_socket_path=settings.unix_socket_path, **kwargs)
-    return redis.Redis(host=settings.host, port=settings.port, **kwargs)
+        client = manager.master_for(settings.master, **kwargs)
+    elif settings.unix_socket_path:
+        client = redis.Redis(unix_socket_path=settings.unix_socket_path, **kwargs)
+    else:
+        client = redis.Redis(host=settings.host, port=settings.port, **kwargs)
+    pool = client.connection_pool
+    pool.connection_class = type(f'Marked{pool.connection_class.__name__}',
+                                 (_MarksConnectFailures, pool.connection_class), {})
+    return client
 
 
 @contextlib.contextmanager
@@ -294,14 +317,17 @@ class Connection:
             return self._session
 
     def _retry(self):
-        # Only connection errors are retried, not timeouts: a timed-out
-        # script may have run, and running a post twice would store its
-        # messages twice. A request to a server that is away fails after
-        # max_reconnect_attempts * reconnect_sleep seconds (plus the connect
-        # attempts, each bounded by the connect timeout).
+        # Only failures to connect are retried (and a Sentinel that knows no
+        # master): then nothing was sent. A connection lost once a script
+        # was sent, or a timeout, is not: the script may have run, and
+        # running a post twice would store its messages twice. A request to
+        # a server that is away fails after max_reconnect_attempts *
+        # reconnect_sleep seconds (plus the connect attempts, each bounded
+        # by the connect timeout).
         return retry.Retry(backoff.ConstantBackoff(self._opts.reconnect_sleep),
                            self._opts.max_reconnect_attempts,
-                           supported_errors=(redis_exc.ConnectionError,))
+                           supported_errors=(ConnectFailed,
+                                             redis_sentinel.MasterNotFoundError))
 
     def close(self):
         with self._lock:

@@ -53,17 +53,11 @@ class RunningServer:
         self.bootstrap.service.notifications.stop(5)
 
 
-def make_conf(backend, tmp_path_factory, config_text=None, **overrides):
-    files = []
-    if config_text:
-        path = tmp_path_factory.mktemp('conf') / 'zaqar.conf'
-        path.write_text(config_text)
-        files.append(str(path))
-    conf = backend.configure(zconf.new(args=[], config_files=files))
-    for option, value in overrides.items():
-        group, _, name = option.rpartition('__')
-        conf.set_override(name, value, group=group or None)
-    return conf
+def make_conf(backend, tmp_path_factory, config_text=''):
+    """The configuration of ``backend``, with ``config_text`` as a zaqar.conf."""
+    path = tmp_path_factory.mktemp('conf') / 'zaqar.conf'
+    path.write_text(config_text)
+    return backend.configure(zconf.new(args=[], config_files=[str(path)]))
 
 
 @pytest.fixture(scope='session', params=STORES)

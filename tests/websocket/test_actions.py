@@ -267,3 +267,12 @@ def test_every_action_is_served(ws):
                 'messages': [{'body': 1}], 'claim_id': 'x', 'subscription_id': 'x'}
         status = ws.status(action, body, headers={'X-Roles': 'admin'})
         assert status < 500, action
+
+
+def test_authenticate_without_auth_is_a_no_op(ws):
+    response = ws.call('authenticate', headers={'X-Auth-Token': 'anything'})
+    assert response == {'request': {'action': 'authenticate', 'body': {}, 'headers': {},
+                                    'api': 'v2'},
+                        'body': {'message': 'Authentication is not enabled.'},
+                        'headers': {'status': 200}}
+    assert answer(ws.call('queue_list', {}))[0] == 200

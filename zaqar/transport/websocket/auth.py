@@ -72,6 +72,8 @@ class Keystone:
 
 
 def _identity(environ):
+    if environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
+        return None  # delay_auth_decision lets invalid tokens through, marked
     expires = None
     token = (environ.get('keystone.token_info') or {}).get('token') or {}
     if token.get('expires_at'):

@@ -58,7 +58,12 @@ class Session:
         if not schema.valid(shape, payload):
             return protocol.response(request, 400, errors.SCHEMA_FAILED)
         if request.action == actions.AUTHENTICATE:
-            return await self._authenticate(request)
+            answer = protocol.Request(action=actions.AUTHENTICATE, binary=request.binary)
+            try:
+                status, body = await self._authenticate(request)
+            except Exception as exc:  # noqa: BLE001 - the transport's one error boundary
+                status, body = errors.to_response(exc, f'req-{uuid.uuid4()}')
+            return protocol.response(answer, status, body)
         status, body = await self._serve(request)
         return protocol.response(request, status, body)
 
@@ -113,22 +118,21 @@ class Session:
     # -- authentication ------------------------------------------------------
 
     async def _authenticate(self, request):
-        answer = protocol.Request(action=actions.AUTHENTICATE, binary=request.binary)
+        """(status, body); the echo of an authenticate request holds no token."""
         keystone = self._server.keystone
         if keystone is None:
-            return protocol.response(answer, 200,
-                                     {'message': 'Authentication is not enabled.'})
+            return 200, {'message': 'Authentication is not enabled.'}
         self._forget_identity()
         status, identity = await self._server.call(keystone.authenticate, request.headers)
         left = identity.seconds_left() if identity else None
-        if status != 200 or not identity.project_id or (left is not None and left <= 0):
+        if (status != 200 or identity is None or not identity.project_id
+                or (left is not None and left <= 0)):
             LOG.info('Connection %s: authentication failed (%s)', self.id, status)
-            return protocol.response(answer, status if status != 200 else 401,
-                                     errors.AUTH_FAILED)
+            return (status if status != 200 else 401), errors.AUTH_FAILED
         self._identity = identity
         if left is not None:
             self._expiry = asyncio.get_running_loop().call_later(left, self._expire)
-        return protocol.response(answer, 200, {'message': 'Authentified.'})
+        return 200, {'message': 'Authentified.'}
 
     def _forget_identity(self):
         self._identity = None

@@ -9,7 +9,10 @@ touching the shared servers:
   ones are still accepted;
 * ``refuse()``: resets every open connection and stops listening, so a
   new connection is refused (ECONNREFUSED), as when the store is down;
-* ``restore()``: listens again on the same port, without latency.
+* ``mute()``: the store's replies are swallowed (its requests still
+  reach it), until ``restore()``, so that a ``cut()`` loses a reply whose
+  request was carried out;
+* ``restore()``: listens again on the same port, without latency or mute.
 
 Threads, two per connection: the proxies carry a few dozen connections.
 """
@@ -30,6 +33,7 @@ class Proxy:
     def __init__(self, upstream):
         self.upstream = upstream
         self.latency = 0.0
+        self.muted = None  # bytes of replies swallowed while muted; None: not muted
         self.port = None
         self.accepted = 0
         self.cuts = 0  # connections reset by cut() or refuse()
@@ -49,6 +53,9 @@ class Proxy:
     def slow(self, seconds):
         self.latency = seconds
 
+    def mute(self):
+        self.muted = 0
+
     def cut(self):
         """Reset every open connection; return how many there were."""
         with self._lock:
@@ -67,6 +74,7 @@ class Proxy:
 
     def restore(self):
         self.latency = 0.0
+        self.muted = None
         if self._listener is None:
             self._listen()
 
@@ -106,8 +114,8 @@ class Proxy:
         link = _Link(client, server)
         with self._lock:
             self._links.add(link)
-        pumps = [threading.Thread(target=self._pump, args=(link, a, b), daemon=True)
-                 for a, b in ((client, server), (server, client))]
+        pumps = [threading.Thread(target=self._pump, args=(link, *ends), daemon=True)
+                 for ends in ((client, server, False), (server, client, True))]
         for pump in pumps:
             pump.start()
         for pump in pumps:
@@ -116,7 +124,7 @@ class Proxy:
             self._links.discard(link)
         link.close()
 
-    def _pump(self, link, source, sink):
+    def _pump(self, link, source, sink, replies):
         try:
             while True:
                 data = source.recv(CHUNK)
@@ -126,6 +134,9 @@ class Proxy:
                     return
                 if self.latency:
                     time.sleep(self.latency)
+                if replies and self.muted is not None:
+                    self.muted += len(data)
+                    continue
                 sink.sendall(data)
         except OSError:
             link.reset()

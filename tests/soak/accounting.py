@@ -65,7 +65,7 @@ class _Books:
     def __init__(self, ledger):
         self.counts = Counts(claims=len(ledger.claims), deletes=len(ledger.deletes))
         self.findings = []
-        self.acked = {}  # id -> (post, body)
+        self.acked = {}  # (queue, id) -> (post, body); an id is unique in its queue
         self.post_of = {}  # body -> post
         for post in ledger.posts:
             self.counts.posted += len(post.bodies)
@@ -76,6 +76,7 @@ class _Books:
                     self.findings.append(f'post of {len(post.bodies)} answered '
                                          f'{len(post.ids)} ids')
                 for message_id, body in zip(post.ids, post.bodies, strict=False):
+                    message_id = (post.queue, message_id)  # ids are per queue
                     if message_id in self.acked:
                         self._duplicate(f'id {message_id} acknowledged twice')
                     self.acked[message_id] = (post, body)
@@ -109,6 +110,7 @@ class _Books:
     def check_claims(self):
         for claim in self.claims:
             for message_id, body in claim.messages:
+                message_id = (claim.queue, message_id)
                 self._seen(message_id, body, f'claim {claim.claim_id}')
                 self.claims_of[message_id].append(claim)
         for message_id, claims in self.claims_of.items():
@@ -123,15 +125,16 @@ class _Books:
 
     def check_deletes(self):
         for delete in self.deletes:
+            message_id = (delete.queue, delete.message_id)
             if delete.status == 204:
-                if delete.message_id in self.deleted:
-                    self._duplicate(f'{delete.message_id} deleted twice under claims '
-                                    f'{self.deleted[delete.message_id].claim_id} and '
+                if message_id in self.deleted:
+                    self._duplicate(f'{message_id} deleted twice under claims '
+                                    f'{self.deleted[message_id].claim_id} and '
                                     f'{delete.claim_id}')
                 else:
-                    self.deleted[delete.message_id] = delete
+                    self.deleted[message_id] = delete
             else:
-                self.unsure.add(delete.message_id)
+                self.unsure.add(message_id)
         for message_id, delete in self.deleted.items():
             for claim in self.claims_of[message_id]:
                 if claim.sent > delete.returned:
@@ -141,6 +144,7 @@ class _Books:
     def check_remaining(self, remaining):
         for queue, messages in remaining.items():
             for message_id, body in messages:
+                message_id = (queue, message_id)
                 self._seen(message_id, body, f'queue {queue}')
                 if message_id in self.left:
                     self._duplicate(f'{message_id} listed twice')

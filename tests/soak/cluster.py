@@ -40,6 +40,7 @@ FAIL_FAST = {
                                        'reconnect_sleep': 0.2},
     'drivers:message_store:mongodb': {'max_reconnect_attempts': 1, 'reconnect_sleep': 0.1},
 }
+_ACCESS = re.compile(r'"(GET|HEAD|POST|PUT|PATCH|DELETE) /')
 STARTUP = 60  # seconds for a server to answer
 
 
@@ -159,7 +160,9 @@ class Server:
         return True
 
     def tail(self, size=3000):
-        return self.log.read_text(errors='replace')[-size:]
+        """The end of the log, without the access log's lines."""
+        lines = self.log.read_text(errors='replace').splitlines()
+        return '\n'.join(line for line in lines if not _ACCESS.search(line))[-size:]
 
     def workers(self):
         """Pids of the master's children (gunicorn workers)."""

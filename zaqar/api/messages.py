@@ -155,6 +155,7 @@ class Messages:
     def bulk_delete(self, ctx, queue, ids, claim_ids=None):
         self._deps.enforce('messages:delete_all', ctx)
         self._deps.validate.message_ids(ids)
+        self._deps.validate.claim_ids(claim_ids)
         if self._limits.message_delete_with_claim_id and not claim_ids:
             raise errors.BadRequest(
                 'The request should have both "ids" and "claim_ids" parameter in the '

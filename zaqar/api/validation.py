@@ -95,6 +95,13 @@ class Validator:
             raise errors.BadRequest(
                 f'ids parameter should have at least 1 and not greater than {upper} values.')
 
+    def claim_ids(self, claim_ids):
+        # One claim per message: never more claim ids than message ids.
+        upper = self.limits.max_messages_per_page
+        if claim_ids and len(claim_ids) > upper:
+            raise errors.BadRequest(
+                f'claim_ids parameter should have not greater than {upper} values.')
+
     # -- sizes ---------------------------------------------------------------
 
     def queue_metadata_length(self, length):

@@ -1,5 +1,5 @@
 """Bad frames (api-v2.md section 9.1): each gets an error frame and the
-connection goes on serving; a frame past ``max-frame-size`` closes it with
+connection goes on serving; a frame past ``max_frame_size`` closes it with
 1009 (message too big)."""
 
 import json

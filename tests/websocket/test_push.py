@@ -4,12 +4,14 @@ HTTP by another service instance, until it closes."""
 
 import http.client
 import json
+import socket
 
 import msgpack
 import pytest
 
 from tests.servers import wait_until
-from tests.websocket.client import answer
+from tests.websocket.client import Caller, answer
+from tests.websocket.conftest import RunningServer, make_conf
 
 NOTE = {'Message_Type': 'Notification'}
 
@@ -124,3 +126,18 @@ def test_the_listener_forwards_a_post_to_its_connection(running, ws):
         assert response.status == 204
         assert ws.recv() == {'n': n}
     conn.close()
+
+
+def test_a_wildcard_notification_bind_puts_the_host_name_in_the_url(store, tmp_path_factory):
+    server = RunningServer(make_conf(store, tmp_path_factory,
+                                     '[drivers:transport:websocket]\n'
+                                     'notification_bind = 0.0.0.0\n'))
+    try:
+        port = server.server.notification_port
+        assert server.server.subscriber_base == f'http://{socket.gethostname()}:{port}/'
+        with Caller(server.url) as ws:
+            subscribe(ws, 'named')
+            ws.call('message_post', {'queue_name': 'named', 'messages': [{'body': 'hi'}]})
+            assert ws.recv()['body'] == 'hi'
+    finally:
+        server.stop()

@@ -1,7 +1,8 @@
 """[drivers:transport:websocket] options: the WebSocket listener and the
 loop-back listener that receives notifications for subscribed connections.
 
-Names are upstream's (dashed ones included); ``max-frame-size`` and
+Names are upstream's; in a file, the dashed ones are written with underscores
+(``notification_bind``), as oslo.config reads them. ``max_frame_size`` and
 ``threads`` are additions.
 """
 
@@ -20,12 +21,13 @@ OPTS = [
     cfg.HostAddressOpt('notification-bind',
                        help='Address of the loop-back listener that receives '
                             'notifications for subscribed connections, and the host '
-                            'put in their subscriber URL. Unset: the same as bind. '
+                            'put in their subscriber URL (the host name for a '
+                            'wildcard address). Unset: the same as bind. '
                             'Set it to an address other Zaqar servers can reach when '
                             'they run on other hosts.'),
     cfg.PortOpt('notification-port', default=0,
                 help='Port of the loop-back notification listener (0: any free port).'),
-    cfg.IntOpt('max-frame-size', default=1048576, min=1024,
+    cfg.IntOpt('max_frame_size', default=1048576, min=1024,
                help='Largest frame accepted, in bytes; a larger one closes the '
                     'connection with code 1009 (message too big).'),
     cfg.IntOpt('threads', default=16, min=1,

@@ -103,7 +103,7 @@ def message_delete_many(service, ctx, queue, body):
         raise errors.BadRequest(
             'pop and id params cannot be present together in the delete request.')
     if pop is not None:
-        return 200, {'messages': service.messages.pop(ctx, queue, pop)}
+        return 200, {'messages': [_message(m) for m in service.messages.pop(ctx, queue, pop)]}
     if ids is None:
         raise errors.BadRequest('The request should have either "message_ids" or "pop" '
                                 'in the body, to be able to delete.')

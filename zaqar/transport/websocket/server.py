@@ -9,6 +9,7 @@ import functools
 import logging
 import os
 import signal
+import socket
 
 from oslo_utils import netutils
 from websockets.asyncio import server as ws_server
@@ -20,6 +21,7 @@ from zaqar.transport.websocket import auth, push, session
 LOG = logging.getLogger(__name__)
 
 PARENT_CHECK_SECONDS = 1.0
+WILDCARDS = ('0.0.0.0', '::', '')
 
 
 class Server:
@@ -51,7 +53,10 @@ class Server:
         group = self._group
         host = group.notification_bind or group.bind
         self.notification_port = await self._listener.start(host, group.notification_port)
-        self.subscriber_base = f'http://{netutils.escape_ipv6(host)}:{self.notification_port}/'
+        # A wildcard address listens everywhere but reaches nothing: name
+        # this host in the URL instead, as upstream does.
+        named = socket.gethostname() if host in WILDCARDS else netutils.escape_ipv6(host)
+        self.subscriber_base = f'http://{named}:{self.notification_port}/'
         # No per-message compression: it would hold a zlib context per idle
         # connection, and notifications are small.
         self._server = await ws_server.serve(

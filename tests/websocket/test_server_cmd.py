@@ -40,6 +40,13 @@ def _connect(url, proc, log_path):
     return wait_until(attempt, 30, interval=0.2, what='the WebSocket server')
 
 
+def _answers(url):
+    try:
+        return requests.get(url + '/', timeout=5).status_code == 300
+    except requests.ConnectionError:
+        return False
+
+
 @pytest.fixture
 def both(tmp_path):
     proc, log, http_url, ws_url = _serve(tmp_path, 'wsgi, websocket')
@@ -53,6 +60,7 @@ def both(tmp_path):
 def test_a_post_over_http_is_pushed_to_a_websocket_subscriber(both):
     proc, http_url, ws_url, log_path = both
     ws = _connect(ws_url, proc, log_path)
+    wait_until(lambda: _answers(http_url), 30, interval=0.2, what='the HTTP server')
     with ws:
         assert answer(ws.call('subscription_create', {'queue_name': 'both'}))[0] == 201
         response = requests.post(f'{http_url}/v2/queues/both/messages', timeout=30, json={
@@ -83,3 +91,17 @@ def test_websocket_alone(tmp_path):
         proc.terminate()
         assert proc.wait(30) == 0
         log.close()
+
+
+def test_a_transport_that_cannot_load_stops_start_up(tmp_path):
+    config = tmp_path / 'zaqar.conf'
+    config.write_text(f'[DEFAULT]\nauth_strategy = keystone\nstate_path = {tmp_path}\n'
+                      '[drivers]\ntransport = wsgi, websocket\n')
+    script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
+    result = subprocess.run([script, '--config-file', str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "zaqar-server: cannot load driver 'websocket' from namespace 'zaqar.transport': "
+        "ValueError: auth_strategy = keystone needs [keystone_authtoken] auth_type "
+        "(e.g. password), auth_url and the service credentials that validate tokens")

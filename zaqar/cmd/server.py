@@ -24,19 +24,37 @@ def _transport(conf, name):
 
 
 def _fork(conf, name):
-    # A bare fork, before anything is built or connected: multiprocessing
-    # would have every forked gunicorn worker terminate it at its exit.
+    """Serve transport ``name`` in a child; return once it is built, or exit
+    with its error. A bare fork, before anything is built or connected:
+    multiprocessing would have every forked gunicorn worker terminate the
+    child at its exit."""
+    read, write = os.pipe()
     if os.fork() == 0:
-        code = 1
+        os.close(read)
+        _child(conf, name, write)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        said = pipe.readline().strip()
+    if said != 'ok':
+        sys.exit(said or f'zaqar-server: the {name} transport did not start')
+
+
+def _child(conf, name, pipe):
+    code = 1
+    try:
         try:
-            _transport(conf, name).listen()
-            code = 0
+            transport = _transport(conf, name)
         except SystemExit as exc:
-            sys.stderr.write(f'{exc}\n')
-        except BaseException:  # noqa: BLE001 - os._exit below would hide it
-            traceback.print_exc()
-        finally:
-            os._exit(code)
+            os.write(pipe, f'{exc}\n'.encode())
+            return
+        os.write(pipe, b'ok\n')
+        os.close(pipe)
+        transport.listen()
+        code = 0
+    except BaseException:  # noqa: BLE001 - os._exit below would hide it
+        traceback.print_exc()
+    finally:
+        os._exit(code)
 
 
 def main(argv=None):

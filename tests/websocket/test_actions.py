@@ -276,3 +276,16 @@ def test_authenticate_without_auth_is_a_no_op(ws):
                         'body': {'message': 'Authentication is not enabled.'},
                         'headers': {'status': 200}}
     assert answer(ws.call('queue_list', {}))[0] == 200
+
+
+def test_subscribing_again_a_confirmed_subscriber_is_409(ws, http_api):
+    hook = {'queue_name': 'confirmed', 'subscriber': 'http://127.0.0.1:9/confirmed'}
+    sid = ws.call('subscription_create', hook)['body']['subscription_id']
+    # Unconfirmed, the same subscriber gets its subscription again.
+    assert answer(ws.call('subscription_create', hook)) == (
+        201, {'subscription_id': sid, 'message': 'Subscription confirmed created.'})
+    response = http_api.put(f'/v2/queues/confirmed/subscriptions/{sid}/confirm',
+                            body={'confirmed': True})
+    assert response.status_int == 204, response.body
+    assert answer(ws.call('subscription_create', hook)) == (
+        409, 'Subscription confirmed not created.')

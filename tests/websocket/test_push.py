@@ -141,3 +141,4 @@ def test_a_wildcard_notification_bind_puts_the_host_name_in_the_url(store, tmp_p
             assert ws.recv()['body'] == 'hi'
     finally:
         server.stop()
+

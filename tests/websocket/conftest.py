@@ -27,6 +27,7 @@ from zaqar.transport.wsgi import app as wsgi_app
 # on each, and the storage contract suite covers the others.
 STORES = ('sqlite', 'redis')
 GROUP = 'drivers:transport:websocket'
+SIGNING_KEY = 'websocket-signing-key'
 
 
 class RunningServer:
@@ -102,3 +103,14 @@ def ws(connect):
 def http_api(http, ws):
     """The HTTP API as the same project as ``ws``."""
     return Api(http, project=ws.project)
+
+
+@pytest.fixture(scope='session')
+def secured(request, keystone, tmp_path_factory):
+    """A server behind the real Keystone, asking it about every token."""
+    authtoken = ''.join(f'{k} = {v}\n' for k, v in keystone.authtoken_options().items())
+    text = (f'[DEFAULT]\nauth_strategy = keystone\n[signed_url]\nsecret_key = {SIGNING_KEY}\n'
+            f'[keystone_authtoken]\n{authtoken}')
+    server = RunningServer(make_conf(BACKENDS['sqlite'](request), tmp_path_factory, text))
+    yield server
+    server.stop()

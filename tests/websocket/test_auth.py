@@ -9,32 +9,19 @@ import uuid
 import pytest
 from websockets.exceptions import ConnectionClosedError
 
-from tests.backends import BACKENDS
 from tests.websocket.client import Caller, answer
-from tests.websocket.conftest import RunningServer, make_conf
+from tests.websocket.conftest import SIGNING_KEY as KEY
 from zaqar.api import signed_urls
 
-KEY = 'websocket-signing-key'
 NOT_AUTHENTIFIED = (403, {'error': 'Not authentified.'})
 WRONG_PROJECT = (403, {'error': 'Not authenticated.'})
 AUTH_FAILED = {'error': 'Authentication failed.'}
 
 
-@pytest.fixture(scope='module')
-def secured(request, keystone, tmp_path_factory):
-    """A server behind the real Keystone, asking it about every token."""
-    authtoken = ''.join(f'{k} = {v}\n' for k, v in keystone.authtoken_options().items())
-    text = (f'[DEFAULT]\nauth_strategy = keystone\n[signed_url]\nsecret_key = {KEY}\n'
-            f'[keystone_authtoken]\n{authtoken}')
-    server = RunningServer(make_conf(BACKENDS['sqlite'](request), tmp_path_factory, text))
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def caller(secured):
-    """``caller(persona=None)``: a connection whose X-Project-ID is the
-    persona's project (a made-up one without persona)."""
+    """``caller(project=None)``: a connection sending that X-Project-ID
+    (a made-up one by default)."""
     made = []
 
     def make(project=None):

@@ -15,11 +15,11 @@ from tests.servers import free_port, wait_until
 from tests.websocket.client import Caller, answer
 
 
-def _serve(state, transports):
+def _serve(state, transports, defaults=''):
     http_port, ws_port = free_port(), free_port()
     config = state / 'zaqar.conf'
     config.write_text(
-        f'[DEFAULT]\nstate_path = {state}\n[drivers]\ntransport = {transports}\n'
+        f'[DEFAULT]\nstate_path = {state}\n{defaults}[drivers]\ntransport = {transports}\n'
         f'[drivers:transport:wsgi]\nport = {http_port}\nworkers = 1\n'
         f'[drivers:transport:websocket]\nport = {ws_port}\n')
     script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
@@ -94,14 +94,12 @@ def test_websocket_alone(tmp_path):
 
 
 def test_a_transport_that_cannot_load_stops_start_up(tmp_path):
-    config = tmp_path / 'zaqar.conf'
-    config.write_text(f'[DEFAULT]\nauth_strategy = keystone\nstate_path = {tmp_path}\n'
-                      '[drivers]\ntransport = wsgi, websocket\n')
-    script = os.path.join(os.path.dirname(sys.executable), 'zaqar-server')
-    result = subprocess.run([script, '--config-file', str(config)],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "zaqar-server: cannot load driver 'websocket' from namespace 'zaqar.transport': "
-        "ValueError: auth_strategy = keystone needs [keystone_authtoken] auth_type "
-        "(e.g. password), auth_url and the service credentials that validate tokens")
+    """Its child reports the error, and the server exits before serving."""
+    proc, log, http_url, _ = _serve(tmp_path, 'wsgi, websocket',
+                                    defaults='auth_strategy = keystone\n')
+    assert proc.wait(60) == 1
+    log.close()
+    last = (tmp_path / 'server.log').read_text().strip().splitlines()[-1]
+    assert last.startswith("zaqar-server: cannot load driver 'websocket' from namespace "
+                           "'zaqar.transport': ValueError: auth_strategy = keystone needs")
+    assert not _answers(http_url)

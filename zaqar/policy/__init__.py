@@ -4,6 +4,7 @@
 once by bootstrap and injected into the service layer.
 """
 
+import threading
 import time
 
 from oslo_policy import _checks, policy
@@ -50,16 +51,27 @@ def list_rules():
 class _Enforcer(policy.Enforcer):
     """oslo.policy's enforcer, looking for policy file changes at most once
     a second rather than on every request (a stat per call, measured at a
-    fifth of a small request's time)."""
+    fifth of a small request's time).
+
+    One thread (re)loads while the others wait: oslo.policy fills its rules
+    one by one, and a request checked against half-loaded rules was refused
+    (403 on a new worker's first concurrent requests, seen by the soak test).
+    """
 
     RECHECK_SECONDS = 1.0
     _next_check = 0.0
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loading = threading.Lock()
+
     def load_rules(self, force_reload=False):
-        now = time.monotonic()
-        if force_reload or now >= self._next_check or not self.rules:
-            self._next_check = now + self.RECHECK_SECONDS
-            super().load_rules(force_reload)
+        if not (force_reload or time.monotonic() >= self._next_check):
+            return
+        with self._loading:
+            if force_reload or time.monotonic() >= self._next_check:
+                super().load_rules(force_reload)
+                self._next_check = time.monotonic() + self.RECHECK_SECONDS
 
 
 class Enforcer:

@@ -28,9 +28,10 @@ from tests.soak import cluster as soak_cluster
 from tests.soak import load as soak_load
 
 LATENCY = 0.03  # seconds per chunk, each way
-SLOW = 2.0  # seconds
-OUTAGE = 1.5  # seconds at least, probes included
-PAUSE = 1.0  # seconds of normal service after each step
+SLOW = 1.0  # seconds
+OUTAGE = 1.0  # seconds at least, probes included
+PAUSE = 0.5  # seconds of normal service after each step
+AFTERMATH = 2.0  # seconds after a step in which a 503 is still the fault's
 FAST = 10.0  # seconds a request may take to answer 503
 RECOVERY = 30.0  # seconds a server may take to serve again
 PROBE_QUEUE = 'soak-probe'
@@ -52,6 +53,7 @@ class Faults:
         self.counts = collections.Counter()
         self.findings = []
         self.recoveries = []  # seconds from restore to serving, per server
+        self.windows = []  # (start, end) of each step and its aftermath, monotonic
         self.slowest_503 = 0.0
         self._kill_signals = [signal.SIGTERM, signal.SIGKILL]
 
@@ -73,7 +75,9 @@ class Faults:
         time.sleep(PAUSE)
         while True:
             for step in self.cycle():
+                begun = time.monotonic()
                 step()
+                self.windows.append((begun, time.monotonic() + AFTERMATH))
                 time.sleep(PAUSE)
             self.counts['cycles'] += 1
             if time.monotonic() - started >= seconds:
@@ -88,6 +92,10 @@ class Faults:
         for server in self.cluster.servers:
             if server.process.poll() is not None:
                 server.start()
+
+    def outside(self, moments):
+        """How many of ``moments`` fall outside every step's window."""
+        return sum(1 for t in moments if not any(a <= t <= b for a, b in self.windows))
 
     def summary(self):
         recoveries = sorted(self.recoveries)
@@ -114,7 +122,7 @@ class Faults:
     def kill_server(self):
         server = self.cluster.zaqar_server
         server.kill()
-        time.sleep(PAUSE)
+        time.sleep(PAUSE)  # the load meets a refused connection meanwhile
         server.start()
         self.counts['server SIGKILL'] += 1
 

@@ -85,6 +85,7 @@ class Ledger:
         self.statuses = {}  # (kind, status) -> count; status None: no reply
         self.findings = []  # replies no client should ever see
         self.timeouts = 0
+        self.unavailable_at = []  # monotonic times of the 503s
         self._lock = threading.Lock()
         self._seq = itertools.count()
 
@@ -99,6 +100,8 @@ class Ledger:
         with self._lock:
             key = (kind, status)
             self.statuses[key] = self.statuses.get(key, 0) + 1
+            if status == 503:
+                self.unavailable_at.append(time.monotonic())
             if isinstance(error, requests.Timeout):
                 self.timeouts += 1
                 self.findings.append(f'{kind}: no reply within {TIMEOUT[1]} s: {error}')

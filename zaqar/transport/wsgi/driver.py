@@ -19,7 +19,7 @@ import pecan
 import webob.multidict
 
 from zaqar.api import errors
-from zaqar.transport.wsgi import auth, hooks, middleware, routing, versions
+from zaqar.transport.wsgi import auth, hooks, lean_pecan, middleware, versions
 from zaqar.transport.wsgi.controllers import root
 
 LOG = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def speed_up_pecan():
 
 def build_pecan_app(conf, service):
     speed_up_pecan()
-    return routing.Pecan(
+    return lean_pecan.Pecan(
         root.Root(service, admin_mode=conf.admin_mode, served=versions.enabled(conf)),
         hooks=[hooks.ErrorHook(), hooks.ContextHook(service)],
         # Queue names may contain dots: never treat ".json" as a format.

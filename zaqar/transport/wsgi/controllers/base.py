@@ -1,16 +1,19 @@
 """What every controller shares: the context, and method dispatch."""
 
 import pecan
+import pecan.core
 
 from zaqar.transport.wsgi import errors as wsgi_errors
 
 
-def context():
-    return pecan.request.context['zaqar']
-
-
 def request():
-    return pecan.request
+    # The request itself, not the pecan.request proxy, which looks up the
+    # thread's request again on every attribute read.
+    return pecan.core.state.request
+
+
+def context():
+    return request().context['zaqar']
 
 
 def allow(*methods):

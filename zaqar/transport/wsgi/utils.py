@@ -74,7 +74,10 @@ def read_json(request, required=True):
             raise errors.InvalidBody('Request body can not be empty')
         return None
     try:
-        document = json.loads(request.body.decode('utf-8'), parse_int=_check_int)
+        # Straight from the input: WebOb's request.body copies it into a
+        # seekable buffer first, which nothing here needs.
+        raw = request.body_file_raw.read(request.content_length)
+        document = json.loads(raw.decode('utf-8'), parse_int=_check_int)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise errors.InvalidBody('Request body could not be parsed.') from None
     if not isinstance(document, (dict, list)):

@@ -310,6 +310,8 @@ class Connection:
             yield self._get()
 
     def _get(self):
+        if self._session is not None:
+            return self._session
         with self._lock:
             if self._session is None:
                 client = build_client(self._settings, self._retry())

@@ -39,20 +39,22 @@ class ContextHook(pecan.hooks.PecanHook):
         path = request.path_info
         if path == '/':
             return
-        headers = request.headers
-        content_type = headers.get('Content-Type', '')
+        # Headers straight from the environ: WebOb's headers view translates
+        # each name on every read.
+        environ = request.environ
+        content_type = environ.get('CONTENT_TYPE', '')
         if request.content_length and content_type.split(';')[0].strip().lower() == FORM:
             raise errors.BadRequest('Content-Type must be application/json.',
                                     title='Invalid Content-Type')
-        accept = request.environ.get('HTTP_ACCEPT')
+        accept = environ.get('HTTP_ACCEPT')
         # Parsing the header costs more than the rest of this hook: skip it
         # for what nearly every client sends.
         if accept is not None and accept not in PLAIN_ACCEPTS and \
                 not request.accept.acceptable_offers(['application/json']):
             raise errors.NotAcceptable('Only application/json is served.')
-        client_id = headers.get('Client-ID')
+        client_id = environ.get('HTTP_CLIENT_ID')
         self._validate.client_id(client_id)
-        project = self._project(headers)
+        project = self._project(environ)
         segments = path.split('/')
         version = versions.BY_SEGMENT.get(segments[1])
         kind = version.kind(segments[2]) if version and len(segments) > 2 else None
@@ -61,10 +63,10 @@ class ContextHook(pecan.hooks.PecanHook):
         ctx = api_context.RequestContext(
             namespace=kind.namespace if kind else '',
             project_id=project, client_id=client_id,
-            roles=tuple(r.strip() for r in headers.get('X-Roles', '').split(',')
+            roles=tuple(r.strip() for r in environ.get('HTTP_X_ROLES', '').split(',')
                         if r.strip()),
-            user_id=headers.get('X-User-Id'),
-            request_id=request.environ.get('openstack.request_id'))
+            user_id=environ.get('HTTP_X_USER_ID'),
+            request_id=environ.get('openstack.request_id'))
         request.context['zaqar'] = ctx
         # Stored per thread by oslo.context, so oslo.log puts the request id
         # and project in every log line written while handling the request.
@@ -72,10 +74,10 @@ class ContextHook(pecan.hooks.PecanHook):
                                     user_id=ctx.user_id)
 
     @staticmethod
-    def _project(headers):
-        for name in ('X-Project-Id', 'X-Tenant-Id', 'X-Tenant'):
-            if name in headers:
-                project = headers[name]
+    def _project(environ):
+        for name in ('HTTP_X_PROJECT_ID', 'HTTP_X_TENANT_ID', 'HTTP_X_TENANT'):
+            if name in environ:
+                project = environ[name]
                 if not project:
                     raise errors.BadRequest(
                         'X-PROJECT-ID cannot be an empty string. Specify the right '

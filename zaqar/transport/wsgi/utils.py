@@ -93,15 +93,18 @@ class Response(webob.Response):
 
 
 def respond(status, body=None, headers=None, content_type='application/json'):
-    response = Response(status=status, charset=None)
-    if body is not None:
-        response.body = json.dumps(body).encode()
-        response.content_type = content_type
+    """A finished response; its header list is built directly, which costs
+    a fraction of WebOb's header setters."""
+    if body is None:
+        payload, headerlist = b'', []
     else:
-        response.content_type = None
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+        payload = json.dumps(body).encode()
+        headerlist = [('Content-Length', str(len(payload))),
+                      ('Content-Type', content_type)]
+    if headers:
+        headerlist.extend(headers.items())
+    return Response(status=status, headerlist=headerlist, app_iter=[payload],
+                    charset=None)
 
 
 def next_link(path, params):

@@ -140,10 +140,16 @@ class Server:
         self.kills = 0
 
     def start(self):
+        self.spawn()
+        self.wait_up()
+
+    def spawn(self):
         with open(self.log, 'ab') as log:
             self.process = subprocess.Popen(
                 self.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env={**os.environ, **(self.env or {})}, start_new_session=True)
+
+    def wait_up(self):
         try:
             wait_until(self._answers, STARTUP, interval=0.1, what=f'{self.name} to answer')
         except AssertionError:
@@ -190,11 +196,15 @@ class Server:
         self.process.wait(10)
         self.kills += 1
 
+    def terminate(self):
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        self.terminate()
         try:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
@@ -229,7 +239,9 @@ class Cluster:
     def __enter__(self):
         try:
             for server in self.servers:
-                server.start()
+                server.spawn()
+            for server in self.servers:
+                server.wait_up()
         except BaseException:
             self.stop()
             raise
@@ -239,6 +251,8 @@ class Cluster:
         self.stop()
 
     def stop(self):
+        for server in self.servers:
+            server.terminate()
         for server in self.servers:
             server.stop()
 

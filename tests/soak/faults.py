@@ -45,8 +45,8 @@ PROBES = [
 
 
 class Faults:
-    def __init__(self, servers, project, proxies=(), store=None):
-        self.cluster = servers
+    def __init__(self, cluster, project, proxies=(), store=None):
+        self.cluster = cluster
         self.project = project
         self.proxies = list(proxies)
         self.store = store

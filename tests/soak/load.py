@@ -1,9 +1,10 @@
 """Producers and consumers over HTTP, and the ledger of what they saw.
 
-Every request goes to one of the servers, drawn at random, with no retry:
-a request whose reply was lost is recorded as such (status None), never
-repeated with the same body. Bodies are unique strings, so a message is
-recognised wherever it shows up (a claim, the final listing).
+Every request goes to one of the servers, drawn at random; only a refused
+connection (the request never left) sends it to the next one. A request
+whose reply was lost is recorded as such (status None), never repeated
+with the same body. Bodies are unique strings, so a message is recognised
+wherever it shows up (a claim, the final listing).
 
 Producers post batches of one to three messages to the consumed queues,
 and single messages with the shortest TTL to a queue nobody consumes (in
@@ -23,6 +24,8 @@ import uuid
 import requests
 import urllib3
 
+from tests.outage import UNAVAILABLE_TITLE
+
 CONSUMED_QUEUES = ('soak-0', 'soak-1', 'soak-2')
 EXPIRING_QUEUE = 'soak-ttl'
 MESSAGE_TTL = 600
@@ -41,7 +44,6 @@ EXPECTED = {
     'delete': {204, 503},
     'list': {200, 503},
 }
-UNAVAILABLE_TITLE = 'Service temporarily unavailable'
 
 
 @dataclasses.dataclass

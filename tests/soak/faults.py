@@ -32,7 +32,7 @@ SLOW = 1.0  # seconds
 OUTAGE = 1.0  # seconds at least, probes included
 PAUSE = 0.5  # seconds of normal service after each step
 AFTERMATH = 2.0  # seconds after a step in which a 503 is still the fault's
-FAST = 10.0  # seconds a request may take to answer 503
+FAST = 15.0  # seconds a request may take to answer 503, queued behind the load
 RECOVERY = 30.0  # seconds a server may take to serve again
 PROBE_QUEUE = 'soak-probe'
 PROBES = [
@@ -53,7 +53,7 @@ class Faults:
         self.counts = collections.Counter()
         self.findings = []
         self.recoveries = []  # seconds from restore to serving, per server
-        self.windows = []  # (start, end) of each step and its aftermath, monotonic
+        self.windows = []  # (step, start, end): each step and its aftermath, monotonic
         self.slowest_503 = 0.0
         self._kill_signals = [signal.SIGTERM, signal.SIGKILL]
 
@@ -77,7 +77,7 @@ class Faults:
             for step in self.cycle():
                 begun = time.monotonic()
                 step()
-                self.windows.append((begun, time.monotonic() + AFTERMATH))
+                self.windows.append((step.__name__, begun, time.monotonic() + AFTERMATH))
                 time.sleep(PAUSE)
             self.counts['cycles'] += 1
             if time.monotonic() - started >= seconds:
@@ -93,9 +93,15 @@ class Faults:
             if server.process.poll() is not None:
                 server.start()
 
-    def outside(self, moments):
-        """How many of ``moments`` fall outside every step's window."""
-        return sum(1 for t in moments if not any(a <= t <= b for a, b in self.windows))
+    def by_step(self, moments):
+        """How many of ``moments`` each step accounts for: the latest one
+        begun before, if the moment is in its window ('none' otherwise)."""
+        found = collections.Counter()
+        for moment in moments:
+            begun = [(a, name, b) for name, a, b in self.windows if a <= moment]
+            latest = max(begun, default=None)
+            found[latest[1] if latest and moment <= latest[2] else 'none'] += 1
+        return found
 
     def summary(self):
         recoveries = sorted(self.recoveries)

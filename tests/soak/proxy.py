@@ -37,6 +37,7 @@ class Proxy:
         self.port = None
         self.accepted = 0
         self.cuts = 0  # connections reset by cut() or refuse()
+        self._generation = 0  # cut() calls so far
         self._links = set()
         self._lock = threading.Lock()
         self._listener = None
@@ -60,6 +61,7 @@ class Proxy:
         """Reset every open connection; return how many there were."""
         with self._lock:
             links, self._links = self._links, set()
+            self._generation += 1
         for link in links:
             link.reset()
         self.cuts += len(links)
@@ -102,9 +104,10 @@ class Proxy:
                 return
             client.settimeout(None)
             self.accepted += 1
-            threading.Thread(target=self._open, args=(client,), daemon=True).start()
+            threading.Thread(target=self._open, args=(client, self._generation),
+                             daemon=True).start()
 
-    def _open(self, client):
+    def _open(self, client, generation):
         try:
             server = socket.create_connection(self.upstream, timeout=5)
         except OSError:
@@ -113,7 +116,12 @@ class Proxy:
         server.settimeout(None)
         link = _Link(client, server)
         with self._lock:
-            self._links.add(link)
+            cut = generation != self._generation
+            if not cut:
+                self._links.add(link)
+        if cut:  # accepted before a cut() that could not see it yet
+            link.reset()
+            return
         pumps = [threading.Thread(target=self._pump, args=(link, *ends), daemon=True)
                  for ends in ((client, server, False), (server, client, True))]
         for pump in pumps:

@@ -68,12 +68,13 @@ def soak(name, cluster, proxies=(), store=None):
     counts, findings = accounting.account(load.ledger, remaining, time.monotonic())
     timing = (f'{stopped - started:.0f} s under load, '
               f'{time.monotonic() - stopped:.1f} s to account')
-    stray = faults.outside(load.ledger.unavailable_at)
+    unavailable = faults.by_step(load.ledger.unavailable_at)
     findings += faults.findings + load.ledger.findings
-    if stray:
-        findings.append(f'{stray} replies 503 while no fault was injected')
+    if unavailable['none']:
+        findings.append(f'{unavailable["none"]} replies 503 while no fault was injected')
     print(f'\nsoak {name}: {timing}: {counts.line()}'
-          f'\n  faults: {faults.summary()}; 503s outside a fault: {stray}'
+          f'\n  faults: {faults.summary()}'
+          f'\n  503s by fault: {dict(sorted(unavailable.items()))}'
           f'\n  replies: {_replies(load.ledger)}')
     assert counts.acked > 0 and counts.consumed > 0, counts
     assert not findings, '\n'.join(findings[:30]) + '\n' + cluster.logs()

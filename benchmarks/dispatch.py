@@ -9,9 +9,9 @@ home document), and prints one JSON document:
 * ``harness``: the same loop around a WSGI app that does nothing, already
   subtracted from the two figures above.
 
-``--stock`` builds the app without speed_up_pecan (Pecan as released), for
-a before/after figure; run it in its own process, as compare.py does, since
-the speed-up, once installed, stays for the process. Run:
+``--stock`` builds the same controllers and hooks into Pecan as released
+(its own routing walk and per-request dispatch, not lean_pecan's), for a
+before/after figure. Run:
 
     .venv/bin/python benchmarks/dispatch.py [--stock] [--calls 20000]
 """
@@ -21,6 +21,7 @@ import io
 import json
 import tempfile
 import time
+import types
 import uuid
 
 ROUTES = (('HEAD', '/v2/ping'), ('GET', '/v2/'))
@@ -76,7 +77,9 @@ def build(stock, state):
     from zaqar.transport.wsgi import driver as wsgi_driver
 
     if stock:
-        wsgi_driver.speed_up_pecan = lambda: None
+        import pecan
+
+        wsgi_driver.lean_pecan = types.SimpleNamespace(Pecan=pecan.Pecan)
     conf = zaqar_conf.new(args=[])
     conf.set_override('state_path', state)
     conf.set_override('message_store', 'sqlalchemy', group='drivers')
@@ -98,7 +101,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
         stack, pecan_app = build(args.stock, state)
-        result = {'pecan_speedups': not args.stock, 'routes': {}}
+        result = {'lean_pecan': not args.stock, 'routes': {}}
         for method, path in ROUTES:
             template = environ_for(method, path)
             harness, _ = per_call_us(nothing, template, args.calls, args.repeats)

@@ -68,46 +68,7 @@ class Request(pecan.Request):
             raise errors.InvalidParameter('The query string is not valid UTF-8.') from None
 
 
-def speed_up_pecan():
-    """Take repeated work out of Pecan's per-request dispatch.
-
-    Pecan 1.8 inspects the chosen controller's signature on every request
-    (inspect.getfullargspec, plus a namedtuple class built each time: more
-    than half its dispatch time), and lists every attribute of each object
-    on the route (dir()) to look for custom routes, even for classes it has
-    already examined. Both answers are fixed per function or class, so they
-    are remembered. Installed when an app is built, never at import;
-    installing twice is harmless.
-    """
-    import pecan.core
-    import pecan.routing
-
-    if getattr(pecan.core.getargspec, 'memoized', False):
-        return
-    original_argspec, specs = pecan.core.getargspec, {}
-
-    def getargspec(method):
-        key = getattr(method, '__func__', method)
-        try:
-            return specs[key]
-        except KeyError:
-            spec = specs[key] = original_argspec(method)
-            return spec
-
-    original_detect, examined = pecan.routing._detect_custom_path_segments, set()
-
-    def detect_custom_path_segments(obj):
-        if obj.__class__ not in examined:
-            original_detect(obj)  # registers custom routes, checks conflicts
-            examined.add(obj.__class__)
-
-    getargspec.memoized = True
-    pecan.core.getargspec = pecan.routing.getargspec = getargspec
-    pecan.routing._detect_custom_path_segments = detect_custom_path_segments
-
-
 def build_pecan_app(conf, service):
-    speed_up_pecan()
     return lean_pecan.Pecan(
         root.Root(service, admin_mode=conf.admin_mode, served=versions.enabled(conf)),
         hooks=[hooks.ErrorHook(), hooks.ContextHook(service)],

@@ -80,7 +80,8 @@ def verify(key, method, path, project, signature_value, methods, paths, expires)
     missing, expired, not covering the method and path, or not matching the
     signature (compared in constant time) is False.
     """
-    if not (key and signature_value and project and methods and paths and expires):
+    if not (key and signature_value and project and methods and paths and expires
+            and method and path):
         return False
     methods = methods.split(',')
     paths = paths.split(',')

@@ -4,6 +4,8 @@ Only built when ``[DEFAULT] pooling`` is on; the storage is then the pooled
 driver, whose ``control`` is the management store.
 """
 
+import re
+
 from zaqar.api import errors
 from zaqar.storage import errors as storage_errors
 from zaqar.storage.pooling import pools as pool_drivers
@@ -11,6 +13,7 @@ from zaqar.storage.pooling import pools as pool_drivers
 POOL_FIELDS = ('weight', 'uri', 'flavor', 'options')
 MAX_WEIGHT = 2 ** 32 - 1
 MAX_TEXT = 255
+_CONTROL = re.compile('[\x00-\x1f\x7f]')
 
 
 def _check_pool_fields(document, required=()):
@@ -32,6 +35,9 @@ def _check_pool_fields(document, required=()):
             if not (field == 'flavor' and value is None):
                 raise errors.InvalidBody(
                     f'"{field}" must be a string of at most {MAX_TEXT} characters.')
+    if isinstance(document.get('uri'), str) and _CONTROL.search(document['uri']):
+        # No URI holds one; a NUL in a SQLite path was a 500 in the driver.
+        raise errors.InvalidBody('"uri" may not contain control characters.')
     if 'options' in document and not isinstance(document['options'], dict):
         raise errors.InvalidBody('"options" must be a JSON object.')
 

@@ -22,9 +22,11 @@ bind = ['127.0.0.1:8888']
 
 # API processes keep no state: one per core, threads for requests that
 # wait on the store. gthread keeps idle keep-alive connections off the
-# threads.
+# threads; zaqar's subclass of it also gives up on a client that stalls
+# mid-request for 30 s (gthread alone waits for ever, so a few stalled
+# clients hold every thread): plain 'gthread' only behind a buffering proxy.
 workers = multiprocessing.cpu_count()
-worker_class = 'gthread'
+worker_class = 'zaqar.transport.wsgi.server.Worker'
 threads = 8
 keepalive = 60
 

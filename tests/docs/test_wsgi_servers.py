@@ -66,4 +66,4 @@ def test_gunicorn_conf_names_the_app():
     with open(GUNICORN_CONF) as stream:
         exec(compile(stream.read(), GUNICORN_CONF, 'exec'), settings)  # noqa: S102
     assert settings['wsgi_app'] == APP
-    assert settings['worker_class'] == 'gthread'
+    assert settings['worker_class'] == 'zaqar.transport.wsgi.server.Worker'

@@ -15,6 +15,7 @@ import pytest
 import webob
 
 from tests.docs import routes
+from tests.docs.test_api_reference import probe
 from zaqar import conf as zaqar_conf
 from zaqar.transport.wsgi import app as wsgi_app
 from zaqar.transport.wsgi import openapi
@@ -86,21 +87,6 @@ def _concrete(path):
         path = path.replace(placeholder, value)
     assert '{' not in path, path
     return path
-
-
-def probe(app, method, path):
-    """'ok', 'no route' or 'no method': what the real app makes of a request."""
-    request = webob.Request.blank(path, method=method, headers=HEADERS)
-    if method in ('POST', 'PUT', 'PATCH'):
-        request.body = b'{}'
-        request.content_type = 'application/json'
-    response = request.get_response(app)
-    assert response.status_int < 500, (method, path, response.body)
-    if response.status_int == 405:
-        return 'no method'
-    if response.status_int == 404 and response.json_body['title'] == '404 Not Found':
-        return 'no route'
-    return 'ok'
 
 
 def test_each_documented_operation_is_routed(setup):

@@ -6,17 +6,10 @@ import pytest
 
 from tests.backends import BACKENDS
 from tests.docs.conftest import BIN, running
+from tests.functional.conftest import _store_sections as store_sections
 from tests.servers import free_port
 
 CLIENT_ID = '3381af92-2b9e-11e3-b191-71861300734c'
-
-
-def store_sections(backend):
-    sections = {'drivers': {'message_store': backend.entry_point}}
-    for group, name, value in backend.options:
-        sections.setdefault(group, {})[name] = value
-    return ''.join(f'[{group}]\n' + ''.join(f'{k} = {v}\n' for k, v in opts.items())
-                   for group, opts in sections.items())
 
 
 def serve(tmp_path_factory, backend, defaults='', wsgi=''):

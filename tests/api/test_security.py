@@ -18,22 +18,13 @@ and not repeated here:
 import pytest
 import webtest
 
+from tests.api import test_auth
 from tests.api.helpers import Api, error, expect
 from zaqar import conf as zaqar_conf
 from zaqar.transport.wsgi import app as wsgi_app
 
-KEY = 'security-review'
-KEYSTONE = """auth_strategy = keystone
-[keystone_authtoken]
-www_authenticate_uri = http://keystone.test/v3
-auth_type = password
-auth_url = http://127.0.0.1:9/v3
-username = zaqar
-password = secret
-project_name = service
-[cors]
-allowed_origin = http://app.example
-"""
+KEY = 'k'  # test_auth's KEYSTONE_CONF signs with it too
+KEYSTONE = test_auth.KEYSTONE_CONF
 NOT_SIGNED = error('404 Not Found', 'The pre-signed URL does not allow this request: its '
                    'signature, expiry, project, methods or paths do not match.')
 FORBIDDEN = error('Not authorized', 'You are not authorized to complete this action.')
@@ -41,15 +32,16 @@ FORBIDDEN = error('Not authorized', 'You are not authorized to complete this act
 
 @pytest.fixture(scope='module')
 def build(tmp_path_factory):
-    """``build(text)``: the app of a zaqar.conf whose [DEFAULT] ends with ``text``."""
+    """``build(text)``: the app of a zaqar.conf that ends with ``text``."""
     built = {}
 
     def make(text=''):
         if text not in built:
             state = tmp_path_factory.mktemp('security')
             path = state / 'zaqar.conf'
-            path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\n{text}'
-                            f'\n[signed_url]\nsecret_key = {KEY}\n')
+            # Sections may repeat: oslo.config merges them.
+            path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\n'
+                            f'[signed_url]\nsecret_key = {KEY}\n{text}')
             conf = zaqar_conf.new(args=[], config_files=[str(path)])
             built[text] = webtest.TestApp(wsgi_app.build(conf))
         return built[text]

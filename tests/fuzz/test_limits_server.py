@@ -64,6 +64,7 @@ def test_stalled_clients_are_disconnected_and_others_served(limits_server):
     warm = _connect(limits_server)  # the store's first use is not timed
     warm.sendall(f'GET /v2/queues HTTP/1.1\r\nHost: x\r\n{HEADERS}\r\n'.encode())
     assert _read_response(warm)[0] == 200
+    warm.close()
     stalled = []
     for _ in range(3):  # more than the worker's two threads
         sock = _connect(limits_server)

@@ -12,6 +12,8 @@ import socket
 import time
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.fuzz.conftest import CLIENT_ID
 
 TIMEOUT = 1.5
@@ -138,3 +140,21 @@ def test_a_chunked_body_past_the_limit_is_413(limits_server):
     status, headers, body = _chunked(_connect(limits_server), payload, size=65536)
     assert status == 413, body
     assert json.loads(body)['title'] == 'Request body too large'
+
+
+@pytest.mark.parametrize('request_head, status', [
+    (f'GET /v2/queues HTTP/1.1\r\nHost: x\r\nX-Big: {"a" * 10000}\r\n\r\n', 431),
+    (f'GET /v2/queues?{"a" * 5000} HTTP/1.1\r\nHost: x\r\n\r\n', 414),
+    ('GET /v2/queues HTTP/9.9\r\nHost: x\r\n\r\n', 400),
+    ('G\x00T / HTTP/1.1\r\nHost: x\r\n\r\n', 400),
+    ('GET /v2/queues HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n', 400),
+    ('GET /v2/queues HTTP/1.1\r\nHost: x\r\n' + 'X-A: 1\r\n' * 200 + '\r\n', 431),
+], ids=['huge-header', 'huge-request-line', 'bad-version', 'nul-method', 'bad-header-name',
+        'too-many-headers'])
+def test_what_the_server_cannot_parse_is_a_json_error(limits_server, request_head, status):
+    sock = _connect(limits_server)
+    sock.sendall(request_head.encode('latin-1'))
+    answer, headers, body = _read_response(sock)
+    assert answer == status, body
+    assert headers['Content-Type'] == 'application/json'
+    assert set(json.loads(body)) == {'title', 'description'}

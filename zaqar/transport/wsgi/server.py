@@ -1,8 +1,10 @@
 """zaqar-server's HTTP server: gunicorn, embedded, with threaded workers."""
 
+import json
 import logging
 import socket
 
+from gunicorn import util as gunicorn_util
 from gunicorn.app import base as gunicorn_base
 from gunicorn.workers import gthread
 
@@ -54,8 +56,19 @@ def _quiet_timeouts(record):
     return True
 
 
+def _write_json_error(sock, status, reason, description):
+    """gunicorn's own error answers (a request line or headers it cannot
+    parse or that are too large: 400, 414, 431), as the API's JSON errors."""
+    body = json.dumps({'title': f'{status} {reason}',
+                       'description': description or reason}).encode()
+    head = (f'HTTP/1.1 {status} {reason}\r\nConnection: close\r\n'
+            f'Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n')
+    gunicorn_util.write_nonblock(sock, head.encode('latin-1') + body)
+
+
 class Worker(gthread.ThreadWorker):
-    """gunicorn's gthread worker, whose reads from a client time out.
+    """gunicorn's gthread worker, whose reads from a client time out, and
+    whose own errors are JSON with a title and a description.
 
     ``client_timeout`` seconds per read or write (30 by default); usable on
     its own under gunicorn: worker_class = 'zaqar.transport.wsgi.server.Worker'.
@@ -65,6 +78,7 @@ class Worker(gthread.ThreadWorker):
 
     def init_process(self):
         self.log.error_log.addFilter(_quiet_timeouts)
+        gunicorn_util.write_error = _write_json_error  # this worker process only
         self._socket_class = type('_TimedSocket', (_TimedSocket,),
                                   {'__slots__': (), 'client_timeout': self.client_timeout})
         super().init_process()  # runs the worker until it stops

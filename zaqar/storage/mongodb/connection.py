@@ -188,11 +188,17 @@ class Connection:
         handles = self._handles
         if handles is not None and self._pid == os.getpid():
             return handles
+        # Connecting waits for the server: not under the lock, or while it
+        # is away every request would wait for each other's attempt in turn
+        # (a request queued behind eight of them took 28 s to answer 503).
+        handles = self._connect()
         with self._lock:
             if self._handles is None or self._pid != os.getpid():
-                self._handles = self._connect()
-                self._pid = os.getpid()
-            return self._handles
+                self._handles, self._pid = handles, os.getpid()
+                return handles
+            first = self._handles
+        handles.client.close()  # another thread connected first
+        return first
 
     def _connect(self):
         kwargs = dict(self.client_kwargs)

@@ -10,6 +10,8 @@ import logging
 import threading
 import time
 
+from zaqar.storage import errors as storage_errors
+
 LOG = logging.getLogger(__name__)
 
 FANOUT_PAGE = 100
@@ -77,6 +79,11 @@ class Notifications:
             if subscriptions:
                 self._notifier.notify(queue, ctx.project_id, messages, subscriptions,
                                       metadata)
+        except storage_errors.ConnectionError:
+            # The post is stored; its subscribers miss it. One line, no
+            # traceback: the store being away is logged where it is seen.
+            LOG.warning('Subscribers of queue %s of project %s not notified of a post: '
+                        'the subscription store is unavailable', queue, ctx.project_id)
         except Exception:  # noqa: BLE001 - the post is stored: never fail it now
             LOG.exception('Notifications for a post to queue %s of project %s failed',
                           queue, ctx.project_id)

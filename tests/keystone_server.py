@@ -234,7 +234,9 @@ class KeystoneServer:
             [['fernet_setup', *owner], ['credential_setup', *owner], ['db_sync']],
             self._launch,
             [['bootstrap', '--bootstrap-username', 'admin',
-              '--bootstrap-password', self._passwords['admin'],
+              # One argument: a password may start with '-', which
+              # keystone-manage's parser would take for an option.
+              f"--bootstrap-password={self._passwords['admin']}",
               '--bootstrap-project-name', 'admin', '--bootstrap-role-name', 'admin',
               '--bootstrap-service-name', 'keystone', '--bootstrap-region-id', REGION,
               *endpoints]])

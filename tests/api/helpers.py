@@ -13,6 +13,20 @@ from urllib.parse import parse_qs, urlsplit
 NO_BODY = object()
 
 
+def embedded_app(tmp_path_factory, name, config_text=''):
+    """(WSGI app, conf, state directory) of a service on the embedded SQLite
+    store, configured by a zaqar.conf whose [DEFAULT] section starts with
+    state_path and goes on with ``config_text`` (sections may follow)."""
+    from zaqar import conf as zaqar_conf
+    from zaqar.transport.wsgi import app as wsgi_app
+
+    state = tmp_path_factory.mktemp(name)
+    path = state / 'zaqar.conf'
+    path.write_text(f'[DEFAULT]\nstate_path = {state}\n{config_text}')
+    conf = zaqar_conf.new(args=[], config_files=[str(path)])
+    return wsgi_app.build(conf), conf, state
+
+
 class Api:
     """Sends every request with this caller's Client-ID and X-Project-ID."""
 

@@ -7,9 +7,8 @@ malformed URIs and SQLite paths.
 import pytest
 import webtest
 
+from tests.api import helpers
 from tests.api.helpers import Api
-from zaqar import conf as zaqar_conf
-from zaqar.transport.wsgi import app as wsgi_app
 
 # (Reachable-looking loopback URIs are left out: each costs the driver's
 # reconnection attempts.)
@@ -22,11 +21,9 @@ FLAVORS = [{'pool_list': []}, {'pool_list': ['nope']}, {'pool_list': [1]},
 
 @pytest.fixture(scope='module')
 def admin(tmp_path_factory):
-    state = tmp_path_factory.mktemp('admin')
-    path = state / 'zaqar.conf'
-    path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\npooling = true\n')
-    app = webtest.TestApp(wsgi_app.build(zaqar_conf.new(args=[], config_files=[str(path)])))
-    return Api(app)
+    app, _, _ = helpers.embedded_app(tmp_path_factory, 'admin',
+                                     'admin_mode = true\npooling = true\n')
+    return Api(webtest.TestApp(app))
 
 
 def _clean_4xx(response):

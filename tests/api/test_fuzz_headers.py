@@ -7,8 +7,7 @@ import itertools
 import pytest
 import webob
 
-from zaqar import conf as zaqar_conf
-from zaqar.transport.wsgi import app as wsgi_app
+from tests.api import helpers
 
 HEADERS = {'Client-ID': '3381af92-2b9e-11e3-b191-71861300734c', 'X-Project-ID': 'p'}
 ODD = {
@@ -37,11 +36,9 @@ BARE = ('404 Not Found', '405 Method Not Allowed')
 
 @pytest.fixture(scope='module')
 def app(tmp_path_factory):
-    state = tmp_path_factory.mktemp('headers')
-    path = state / 'zaqar.conf'
-    path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\n'
-                    '[signed_url]\nsecret_key = k\n')
-    return wsgi_app.build(zaqar_conf.new(args=[], config_files=[str(path)]))
+    app, _, _ = helpers.embedded_app(tmp_path_factory, 'headers',
+                                     'admin_mode = true\n[signed_url]\nsecret_key = k\n')
+    return app
 
 
 @pytest.mark.parametrize('name', sorted(ODD))

@@ -13,9 +13,8 @@ import webtest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.api import helpers
 from tests.api.helpers import Api, error, expect
-from zaqar import conf as zaqar_conf
-from zaqar.transport.wsgi import app as wsgi_app
 from zaqar.transport.wsgi.controllers import claims, messages, pools, queues, root, subscriptions
 
 INTERNAL = ['index', 'get', 'put', 'post', 'patch', 'delete', 'head', '_lookup', '_route',
@@ -25,11 +24,9 @@ NO_ROUTE = error('404 Not Found')
 
 @pytest.fixture(scope='module')
 def app(tmp_path_factory):
-    state = tmp_path_factory.mktemp('routes')
-    path = state / 'zaqar.conf'
-    path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\n'
-                    '[signed_url]\nsecret_key = k\n')
-    return wsgi_app.build(zaqar_conf.new(args=[], config_files=[str(path)]))
+    app, _, _ = helpers.embedded_app(tmp_path_factory, 'routes',
+                                     'admin_mode = true\n[signed_url]\nsecret_key = k\n')
+    return app
 
 
 @pytest.fixture

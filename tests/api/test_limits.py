@@ -14,9 +14,8 @@ import pytest
 import webob
 import webtest
 
+from tests.api import helpers
 from tests.api.helpers import Api, bad_request, error, expect
-from zaqar import conf as zaqar_conf
-from zaqar.transport.wsgi import app as wsgi_app
 
 LIMIT = 'Limit must be at least 1 and {} 20.'
 MAY_NOT = LIMIT.format('may not be greater than')
@@ -49,11 +48,10 @@ BOUNDS = {
 
 @pytest.fixture(scope='module')
 def app(tmp_path_factory):
-    state = tmp_path_factory.mktemp('limits')
-    path = state / 'zaqar.conf'
+    wsgi, _, state = helpers.embedded_app(tmp_path_factory, 'limits',
+                                          'admin_mode = true\npooling = true\n')
+    app = webtest.TestApp(wsgi)
     uri = f'sqlite:///{state}/pool.sqlite'
-    path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\npooling = true\n')
-    app = webtest.TestApp(wsgi_app.build(zaqar_conf.new(args=[], config_files=[str(path)])))
     response = Api(app).put('/v2/pools/base', {'weight': 1, 'uri': uri},
                             headers={'X-Roles': 'admin'})
     assert response.status_int == 201, response.body

@@ -14,6 +14,7 @@ import pecan
 import pytest
 import webob
 
+from tests.api import helpers
 from tests.docs import routes
 from tests.docs.test_api_reference import probe
 from zaqar import conf as zaqar_conf
@@ -48,12 +49,9 @@ def _documented(document):
 
 @pytest.fixture(scope='module', params=sorted(CONFIGS))
 def setup(request, tmp_path_factory):
-    state = tmp_path_factory.mktemp('openapi')
-    path = state / 'zaqar.conf'
-    path.write_text(f'[DEFAULT]\nstate_path = {state}\n{CONFIGS[request.param]}'
-                    '[signed_url]\nsecret_key = openapi\n')
-    conf = zaqar_conf.new(args=[], config_files=[str(path)])
-    app = wsgi_app.build(conf)
+    app, conf, state = helpers.embedded_app(
+        tmp_path_factory, 'openapi',
+        f'{CONFIGS[request.param]}[signed_url]\nsecret_key = openapi\n')
     if conf.pooling:  # a pool for the queues the probes create
         pool = webob.Request.blank('/v2/pools/base', method='PUT', headers=HEADERS,
                                    json={'weight': 100, 'uri': f'sqlite:///{state}/pool.db'})

@@ -18,7 +18,7 @@ and not repeated here:
 import pytest
 import webtest
 
-from tests.api import test_auth
+from tests.api import helpers, test_auth
 from tests.api.helpers import Api, error, expect
 from zaqar import conf as zaqar_conf
 from zaqar.transport.wsgi import app as wsgi_app
@@ -37,13 +37,11 @@ def build(tmp_path_factory):
 
     def make(text=''):
         if text not in built:
-            state = tmp_path_factory.mktemp('security')
-            path = state / 'zaqar.conf'
             # Sections may repeat: oslo.config merges them.
-            path.write_text(f'[DEFAULT]\nstate_path = {state}\nadmin_mode = true\n'
-                            f'[signed_url]\nsecret_key = {KEY}\n{text}')
-            conf = zaqar_conf.new(args=[], config_files=[str(path)])
-            built[text] = webtest.TestApp(wsgi_app.build(conf))
+            app, _, _ = helpers.embedded_app(
+                tmp_path_factory, 'security',
+                f'admin_mode = true\n[signed_url]\nsecret_key = {KEY}\n{text}')
+            built[text] = webtest.TestApp(app)
         return built[text]
 
     return make

@@ -282,7 +282,10 @@ def _operation(method, path, summary, query, body, statuses, needs):
     if needs == 'public':
         operation['security'] = []
     else:
-        for code, text in (('400', 'Invalid request'), ('503', 'Store unavailable')):
+        # 414: the server refuses a request line past its limit (4094 bytes)
+        # before routing, so any operation with a query can meet it.
+        for code, text in (('400', 'Invalid request'), ('414', 'Request line too long'),
+                           ('503', 'Store unavailable')):
             operation['responses'].setdefault(code, {'description': text})
         for code, response in operation['responses'].items():
             if int(code) >= 400:

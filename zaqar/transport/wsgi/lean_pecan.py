@@ -1,54 +1,76 @@
 """Pecan, without the per-request work our controllers never need.
 
-Every handler here is a method branch of a generic ``index`` that reads
-the request itself (utils.read_json, utils.get_*) and returns a finished
-JSON response (utils.respond). So for each request Pecan need not turn the
-query string and body into handler arguments, negotiate a content type
-against the handler's templates, or render. Routing is routing.py's;
-security checks, hooks and error handling stay Pecan's own.
+Every controller's ``index`` is generic (base.allow), and each of its
+method handlers reads the request itself (utils.read_json, utils.get_*)
+and returns a finished JSON response (utils.respond). So for each request
+this app routes (routing.py), runs the hooks and calls the handler, and
+nothing more: no query string or body turned into handler arguments, no
+content negotiation or rendering, no default response built and thrown
+away. The thread-local ``pecan.request`` is kept, which the controllers
+read. The app's hooks are all there are: no controller declares its own.
 """
 
-import inspect
-
 import pecan.core
+import pecan.hooks
 from pecan import secure
-from pecan import util as pecan_util
-from webob import exc
 from webob import response as webob_response
 
 from zaqar.transport.wsgi import routing
 
 
-class Pecan(routing.Pecan):
-    def find_controller(self, state):
-        local = pecan.core.state
-        local.request, local.response = state.request, state.response
-        req = state.request
-        req.pecan['routing_path'] = path = req.path_info
-        self.handle_hooks(self.hooks, 'on_route', state)
-        req.pecan['extension'] = None
-        controller, remainder = self.route(req, self.root, path)
-        cfg = pecan_util._cfg(controller)
-        if cfg.get('generic_handler'):
-            raise exc.HTTPNotFound
-        im_self = None
-        if cfg.get('generic'):
-            im_self = controller.__self__
-            handlers = cfg['generic_handlers']
-            controller = handlers.get(req.method, handlers['DEFAULT'])
-            secure.handle_security(controller, im_self)
-            cfg = pecan_util._cfg(controller)
-        state.controller = local.controller = controller
-        # Only the path remainder: a handler that takes none answers 404.
-        args, varargs, kwargs = self.get_args(state, {}, remainder, cfg['argspec'],
-                                              im_self)
-        state.arguments = local.arguments = inspect.Arguments(args, varargs, kwargs)
-        self.handle_hooks(self.determine_hooks(controller), 'before', state)
-        return controller, args + varargs, kwargs
+class Pecan(pecan.Pecan):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bound once: the hook methods each step runs, in Pecan's order
+        # (by priority; after and on_error in reverse).
+        self._on_route = self._hook_methods('on_route')
+        self._before = self._hook_methods('before')
+        self._after = self._hook_methods('after', reverse=True)
+        self._on_error = self._hook_methods('on_error', reverse=True)
 
-    def invoke_controller(self, controller, args, kwargs, state):
-        result = controller(*args, **kwargs)
+    def _hook_methods(self, step, reverse=False):
+        noop = getattr(pecan.hooks.PecanHook, step)
+        hooks = reversed(self.hooks) if reverse else self.hooks
+        return [getattr(hook, step) for hook in hooks if getattr(type(hook), step) is not noop]
+
+    def __call__(self, environ, start_response):
+        req = self.request_cls(environ)
+        req.context = {}
+        req.pecan = {'content_type': None}
+        state = pecan.core.RoutingState(req, None, self)
+        # Looked up per call: each Pecan app made replaces pecan.core.state.
+        local = pecan.core.state
+        local.request = req
+        try:
+            try:
+                state.response = self._handle(req, state)
+            except Exception as e:
+                state.response = self._error(state, e)
+            for hook in self._after:
+                hook(state)
+        finally:
+            del local.request
+        return state.response(environ, start_response)
+
+    def _handle(self, req, state):
+        for hook in self._on_route:
+            hook(state)
+        node = routing.resolve(self.root, req.path_info)
+        handlers = node.index._pecan['generic_handlers']
+        handler = handlers.get(req.method, handlers['DEFAULT'])
+        secure.handle_security(handler, node)
+        state.controller = handler
+        for hook in self._before:
+            hook(state)
+        result = handler(node)
         if not isinstance(result, webob_response.Response):
-            raise TypeError(f'{controller.__qualname__} must return a response, '
+            raise TypeError(f'{handler.__qualname__} must return a response, '
                             f'not {type(result).__name__}')
-        state.response = result
+        return result
+
+    def _error(self, state, e):
+        for hook in self._on_error:
+            result = hook(state, e)
+            if isinstance(result, webob_response.Response):
+                return result
+        raise e

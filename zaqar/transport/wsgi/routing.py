@@ -10,7 +10,6 @@ goes to the controller's ``_lookup`` (a queue, message, claim, ...) or is
 404. The routes are the same as before for every other name.
 """
 
-import pecan
 import webob.exc
 
 
@@ -18,8 +17,9 @@ def _is_controller(value):
     return hasattr(type(value), 'index')
 
 
-def resolve(node, segments):
-    """The ``index`` handler of the controller ``segments`` lead to, and []."""
+def resolve(root, path):
+    """The controller ``path`` leads to from ``root``."""
+    node, segments = root, path.split('/')[1:]
     while segments and segments != ['']:
         name, rest = segments[0], segments[1:]
         child = vars(node).get(name) if name and not name.startswith('_') else None
@@ -29,11 +29,4 @@ def resolve(node, segments):
             node, segments = node._lookup(name, *rest)
         else:
             raise webob.exc.HTTPNotFound()
-    return node.index, []
-
-
-class Pecan(pecan.Pecan):
-    """Pecan with ``resolve`` as its router."""
-
-    def route(self, req, node, path):
-        return resolve(node, path.split('/')[1:])
+    return node

@@ -1,6 +1,5 @@
 """Versions (/), each version's home document, ping and health."""
 
-import pecan
 import webob.exc
 
 from zaqar.api import kinds
@@ -44,7 +43,8 @@ class API:
         if kinds.TOPICS in version.kinds:
             self.topics = queues.Collection(service, version, kinds.TOPICS)
         self.ping = Ping(service)
-        self._home = home.document(version, admin_mode)
+        # Encoded once: the largest document here, the same for every request.
+        self._home = utils.encode(home.document(version, admin_mode))
         if admin_mode:
             self.health = Health(service)
             if hasattr(service, 'pools'):  # pooling is on
@@ -55,7 +55,7 @@ class API:
 
     @index.when(method='GET')
     def get(self, **_):
-        if not pecan.request.path_info.endswith('/'):
+        if not base.request().path_info.endswith('/'):
             raise webob.exc.HTTPNotFound()  # the home document is /v2/ (/v1.1/) only
         return utils.respond(200, self._home, content_type='application/json-home',
                              headers={'Cache-Control': 'max-age=86400'})
@@ -66,7 +66,7 @@ class Root:
         for version in served:
             # "v1.1" is no Python name: Pecan finds it with getattr all the same.
             setattr(self, version.segment, API(service, admin_mode, version))
-        self._versions = {'versions': [version.describe() for version in served]}
+        self._versions = utils.encode({'versions': [version.describe() for version in served]})
 
     index = base.allow('GET')
 

@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from tests.api.helpers import bad_request, error, expect, next_link
+from zaqar.transport.wsgi import middleware
 
 MISSING_CLIENT_ID = error('Missing header value', 'The "Client-Id" header is required.')
 WRONG_UUID = error('Wrong UUID value', 'Malformed hexadecimal UUID.')
@@ -101,6 +102,15 @@ def test_request_ids_differ(api):
     first, second = api.get('/v2/queues'), api.get('/v2/queues')
     assert (first.headers['X-OpenStack-Request-Id']
             != second.headers['X-OpenStack-Request-Id'])
+
+
+def test_request_ids_are_version_4_uuids():
+    for _ in range(200):
+        request_id = middleware.new_request_id()
+        assert request_id.startswith('req-')
+        parsed = uuid.UUID(request_id[4:])
+        assert str(parsed) == request_id[4:]
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
 
 
 @pytest.mark.parametrize('path', [

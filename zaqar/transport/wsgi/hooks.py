@@ -63,8 +63,7 @@ class ContextHook(pecan.hooks.PecanHook):
         ctx = api_context.RequestContext(
             namespace=kind.namespace if kind else '',
             project_id=project, client_id=client_id,
-            roles=tuple(r.strip() for r in environ.get('HTTP_X_ROLES', '').split(',')
-                        if r.strip()),
+            roles=self._roles(environ.get('HTTP_X_ROLES')),
             user_id=environ.get('HTTP_X_USER_ID'),
             request_id=environ.get('openstack.request_id'))
         request.context['zaqar'] = ctx
@@ -72,6 +71,12 @@ class ContextHook(pecan.hooks.PecanHook):
         # and project in every log line written while handling the request.
         oslo_context.RequestContext(request_id=ctx.request_id, project_id=project,
                                     user_id=ctx.user_id)
+
+    @staticmethod
+    def _roles(header):
+        if not header:  # no roles: most requests without Keystone
+            return ()
+        return tuple(role.strip() for role in header.split(',') if role.strip())
 
     @staticmethod
     def _project(environ):

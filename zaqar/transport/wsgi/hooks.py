@@ -32,6 +32,8 @@ class ContextHook(pecan.hooks.PecanHook):
         # with (text/html by default) and answers 406 to "application/json"
         # before any hook runs. Every handler returns a finished JSON
         # response, so pin that type and let before() apply upstream's rule.
+        # (For Pecan as released, dispatch.py --stock: lean_pecan does not
+        # negotiate.)
         state.request.pecan['content_type'] = 'text/html'
 
     def before(self, state):

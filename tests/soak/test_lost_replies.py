@@ -34,19 +34,25 @@ def test_post_with_lost_reply_is_not_sent_twice(name, request):
     driver = build_driver(network.backend)
     project = f'lost-{uuid.uuid4().hex[:8]}'
     try:
-        _post(driver, project, 'before')  # connected, tables and scripts in place
-        outcome = {}
+        outcome, ready, go = {}, threading.Event(), threading.Event()
 
         def post():
+            # The first post opens the connections (of this thread, where a
+            # driver keeps one per thread), tables and scripts in place.
+            _post(driver, project, 'before')
+            ready.set()
+            go.wait(30)
             try:
                 outcome['ids'] = _post(driver, project, 'lost')
             except errors.ConnectionError as exc:
                 outcome['error'] = exc
 
-        for proxy in network.proxies:
-            proxy.mute()
         poster = threading.Thread(target=post)
         poster.start()
+        assert ready.wait(30), 'the first post did not return'
+        for proxy in network.proxies:
+            proxy.mute()
+        go.set()
         wait_until(lambda: any(p.muted for p in network.proxies), 10,
                    what='the store to answer the post')
         for proxy in network.proxies:

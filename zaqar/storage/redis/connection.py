@@ -284,12 +284,15 @@ class Session:
     def __init__(self, client, prefix):
         self.client = client
         self.prefix = prefix
-        self._scripts = scripts.register(client)
+        self._run = scripts.Runner(client.connection_pool)
 
     def script(self, name, project, queue, now, *args):
         """Run one script: one round trip. ``now`` goes to every script."""
-        argv = [self.prefix, project, queue, repr(now), *args]
-        return self._scripts[name](keys=[], args=argv, client=self.client)
+        return self._run(name, (self.prefix, project, queue, repr(now), *args))
+
+    def close(self):
+        self._run.close()
+        self.client.close()
 
 
 class Connection:
@@ -335,4 +338,4 @@ class Connection:
         with self._lock:
             session, self._session = self._session, None
         if session is not None:
-            session.client.close()
+            session.close()

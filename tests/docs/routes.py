@@ -2,9 +2,12 @@
 
 Each controller answers the methods of its generic ``index`` (its
 ``@index.when(method=...)`` handlers); its children are its public
-attributes that are controllers, and the controller its ``_lookup`` returns
-for a path segment it does not know (named here by the parent's segment).
+attributes that are controllers, or those it builds on demand
+(routing.child), and the controller its ``_lookup`` returns for a path
+segment it does not know (named here by the parent's segment).
 """
+
+from zaqar.transport.wsgi import routing
 
 # The placeholder the docs use for the segment each collection looks up.
 PLACEHOLDERS = {
@@ -21,8 +24,10 @@ def _methods(controller):
 
 
 def _children(controller, path):
-    for name, child in sorted(vars(controller).items()):
-        if not name.startswith('_') and _methods(child):
+    names = set(vars(controller)) | set(getattr(type(controller), 'CHILDREN', ()))
+    for name in sorted(names):
+        child = routing.child(controller, name)
+        if child is not None and _methods(child):
             yield f'{path}/{name}', child
     if hasattr(type(controller), '_lookup'):
         segment = path.rsplit('/', 1)[-1]

@@ -76,20 +76,36 @@ class Share(_Part):
 class Container(_Part):
     """/v2/queues/{name} or /v2/topics/{name} (or /v1.1/queues/{name})."""
 
+    # The sub-resources a container may have (which ones depend on the
+    # version and kind: _child); routing.py and the docs' route walk ask
+    # for them by name.
+    CHILDREN = ('stats', 'messages', 'purge', 'subscriptions', 'claims', 'share')
+
     def __init__(self, service, version, kind, name):
         super().__init__(service, version, kind, name)
-        self._version = version
+        self._version, self._kind = version, kind
         self.allowed = version.queue_methods
-        self.stats = Stats(service, version, kind, name)
-        self.messages = messages.Messages(service, version, name, self._path)
-        if 'purge' in version.queue_extras:
-            self.purge = Purge(service, version, kind, name)
-        if 'subscriptions' in version.queue_extras:
-            self.subscriptions = subscriptions.Subscriptions(service, name)
+
+    def _child(self, segment):
+        """The sub-resource ``segment``, or None. Built on demand: a request
+        reaches one of them at most, and building all six on every request
+        cost several microseconds of each post."""
+        version, kind, name = self._version, self._kind, self._name
+        if segment == 'messages':
+            return messages.Messages(self._service, version, name, self._path)
+        if segment == 'stats':
+            return Stats(self._service, version, kind, name)
+        extras = version.queue_extras
+        if segment == 'purge' and 'purge' in extras:
+            return Purge(self._service, version, kind, name)
+        if segment == 'subscriptions' and 'subscriptions' in extras:
+            return subscriptions.Subscriptions(self._service, name)
         if kind is kinds.QUEUES:  # topics are not claimed or shared
-            self.claims = claims.Claims(service, name, self._path)
-            if 'share' in version.queue_extras:
-                self.share = Share(service, version, kind, name)
+            if segment == 'claims':
+                return claims.Claims(self._service, name, self._path)
+            if segment == 'share' and 'share' in extras:
+                return Share(self._service, version, kind, name)
+        return None
 
     index = base.allow('GET', 'PUT', 'PATCH', 'DELETE')
 

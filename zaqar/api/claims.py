@@ -8,7 +8,7 @@ class Claims:
     def __init__(self, deps):
         self._deps = deps
         self._store = deps.storage.claim_controller
-        self._limits = deps.conf.transport
+        self._limits = deps.validate.limits  # read once per option
 
     def _options(self, document, check_grace=True):
         if document is None:

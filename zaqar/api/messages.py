@@ -35,7 +35,7 @@ class Messages:
         self._deps = deps
         self._queues = queues
         self._store = deps.storage.message_controller
-        self._limits = deps.conf.transport
+        self._limits = deps.validate.limits  # read once per option
         self._checksum = deps.conf.enable_checksum
 
     def post(self, ctx, queue, document, content_length, queue_limits=True):

@@ -19,6 +19,10 @@ MIN_CLAIM_TTL = 60
 MIN_CLAIM_GRACE = 60
 MIN_SUBSCRIPTION_TTL = 60
 SUBSCRIPTION_FIELDS = ('subscriber', 'ttl', 'options')
+# The form nearly every Client-ID has; uuid.UUID accepts all of it (and
+# more), in five times the time this match takes.
+CANONICAL_UUID = re.compile(
+    '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
 
 
 def _is_int(value):
@@ -26,9 +30,23 @@ def _is_int(value):
     return isinstance(value, int)
 
 
+class Options:
+    """The options of one group, each read from oslo.config once, on first
+    use: a read there costs ~1.5 us, several per request. None of them is
+    mutable, and every test that overrides one builds a new service."""
+
+    def __init__(self, group):
+        self._group = group
+
+    def __getattr__(self, name):
+        value = getattr(self._group, name)
+        setattr(self, name, value)
+        return value
+
+
 class Validator:
     def __init__(self, conf):
-        self.limits = conf.transport
+        self.limits = Options(conf.transport)
 
     # -- identifiers -------------------------------------------------------
 
@@ -44,6 +62,8 @@ class Validator:
         if value is None:
             raise errors.InvalidHeader('The "Client-Id" header is required.')
         if self.limits.client_id_uuid_safe == 'strict':
+            if CANONICAL_UUID.fullmatch(value):
+                return
             try:
                 uuid.UUID(value)
             except ValueError:

@@ -20,6 +20,7 @@ import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 UPSTREAM_VERSION = '23.0.1'
+UWSGI_VERSION = '2.0.31'
 
 
 def free_port():
@@ -97,33 +98,33 @@ class Redis:
             stop(self.process)
 
 
-class Gunicorn:
-    """One target: a WSGI app under gunicorn, started from ``venv``."""
+class Server:
+    """One target: a WSGI app served from ``venv`` by a process tree whose
+    root we started; subclasses say how to start it."""
 
     def __init__(self, name, venv, app, workdir, workers, threads, env=None,
                  pythonpath=None):
         self.name, self.port = name, free_port()
         self.log = pathlib.Path(workdir) / f'{name}.log'
-        argv = [str(pathlib.Path(venv) / 'bin' / 'gunicorn'), '--workers', str(workers),
-                '--worker-class', 'gthread', '--threads', str(threads),
-                '--keep-alive', '60', '--bind', f'127.0.0.1:{self.port}',
-                '--control-socket', str(pathlib.Path(workdir) / f'{name}.ctl'),
-                '--log-level', 'warning']
-        if pythonpath:
-            argv += ['--pythonpath', str(pythonpath)]
+        argv = self.argv(pathlib.Path(venv), app, pathlib.Path(workdir), workers, threads,
+                         pythonpath)
         with open(self.log, 'ab') as log:
             self.process = subprocess.Popen(
-                argv + [app], stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
+                argv, stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
                 stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
         wait_for_http(self.port, 90, self.process, self.log)
         self.url = f'http://127.0.0.1:{self.port}'
 
+    def argv(self, venv, app, workdir, workers, threads, pythonpath):
+        raise NotImplementedError
+
     def worker_pids(self):
+        """The processes that serve requests: the root's children."""
         children = pathlib.Path(f'/proc/{self.process.pid}/task/{self.process.pid}/children')
         return [int(pid) for pid in children.read_text().split()]
 
     def cpu_seconds(self):
-        """User + system CPU time of the worker processes so far."""
+        """User + system CPU time of the serving processes so far."""
         ticks = 0
         for pid in self.worker_pids():
             fields = pathlib.Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
@@ -131,7 +132,7 @@ class Gunicorn:
         return ticks / os.sysconf('SC_CLK_TCK')
 
     def worker_rss_kib(self):
-        """{pid: VmRSS in KiB} of the worker processes."""
+        """{pid: VmRSS in KiB} of the serving processes."""
         sizes = {}
         for pid in self.worker_pids():
             for line in pathlib.Path(f'/proc/{pid}/status').read_text().splitlines():
@@ -141,6 +142,40 @@ class Gunicorn:
 
     def close(self):
         stop(self.process)
+
+
+class Gunicorn(Server):
+    """gunicorn's gthread worker: keep-alive connections, a thread pool."""
+
+    def argv(self, venv, app, workdir, workers, threads, pythonpath):
+        argv = [str(venv / 'bin' / 'gunicorn'), '--workers', str(workers),
+                '--worker-class', 'gthread', '--threads', str(threads),
+                '--keep-alive', '60', '--bind', f'127.0.0.1:{self.port}',
+                '--control-socket', str(workdir / f'{self.name}.ctl'),
+                '--log-level', 'warning']
+        if pythonpath:
+            argv += ['--pythonpath', str(pythonpath)]
+        return argv + [app]
+
+
+class Uwsgi(Server):
+    """uWSGI, as upstream deploys Zaqar: its HTTP router (one C process,
+    keep-alive with clients) in front of worker processes, each with a
+    thread pool; the app is loaded in each worker after the fork."""
+
+    def argv(self, venv, app, workdir, workers, threads, pythonpath):
+        module, _, callable_ = app.partition(':')
+        argv = [str(venv / 'bin' / 'uwsgi'), '--master', '--die-on-term', '--lazy-apps',
+                '--http', f'127.0.0.1:{self.port}', '--http-keepalive',
+                '--processes', str(workers), '--threads', str(threads),
+                '--virtualenv', str(venv), '--module', module, '--callable', callable_,
+                '--disable-logging', '--listen', '1024']
+        if pythonpath:
+            argv += ['--pythonpath', str(pythonpath)]
+        return argv
+
+
+SERVERS = {'gunicorn': Gunicorn, 'uwsgi': Uwsgi}
 
 
 def write_ours_config(workdir, name, store, uri, extra=''):
@@ -186,6 +221,21 @@ def ensure_upstream_venv(venv, log):
                         f'zaqar=={UPSTREAM_VERSION}', 'redis', f'gunicorn=={_our_gunicorn()}'],
                        check=True, stdout=out, stderr=subprocess.STDOUT)
     return venv
+
+
+def ensure_uwsgi(venv, log):
+    """uWSGI UWSGI_VERSION in ``venv`` (it builds against that venv's
+    Python the first time, then pip's wheel cache serves it)."""
+    uwsgi = pathlib.Path(venv) / 'bin' / 'uwsgi'
+    if uwsgi.exists():
+        found = subprocess.run([uwsgi, '--version'], capture_output=True, text=True)
+        if found.stdout.strip() == UWSGI_VERSION:
+            return
+    print(f'installing uWSGI {UWSGI_VERSION} into {venv} (log: {log})', file=sys.stderr)
+    with open(log, 'ab') as out:
+        subprocess.run([pathlib.Path(venv) / 'bin' / 'pip', 'install',
+                        '--disable-pip-version-check', f'uwsgi=={UWSGI_VERSION}'],
+                       check=True, stdout=out, stderr=subprocess.STDOUT)
 
 
 def _our_gunicorn():

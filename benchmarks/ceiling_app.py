@@ -1,7 +1,7 @@
 """The ceiling: a WSGI app doing exactly one Redis round trip per request.
 
-Served by benchmarks/compare.py under the same gunicorn settings as the
-Zaqar servers, it answers every request with the RPUSH of its body and a
+Served by benchmarks/compare.py under the same WSGI server and settings as
+the Zaqar servers, it answers every request with the RPUSH of its body and a
 201, so the requests/s it reaches is what the WSGI server, the client and
 Redis allow on this machine with no application work at all.
 CEILING_REDIS_URL names the Redis database (redis-py connects lazily, on

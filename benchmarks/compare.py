@@ -1,14 +1,17 @@
 """Side by side: this Zaqar, upstream Zaqar 23.0.1 and a one-round-trip
-ceiling, under the same gunicorn, on the same Redis, in one run.
+ceiling, under the same WSGI server, on the same Redis, in one run.
 
 Steps (each printed as it goes, on stderr):
 
 1. upstream Zaqar 23.0.1 is installed from PyPI into its own virtualenv
    (.venv-upstream, made once; reused while it holds that version);
 2. a redis-server of our own (or --redis-url, where only the db numbers
-   4, 5 and 6 are used and flushed) backs three gunicorn targets with the
-   same workers and threads: ours (zaqar.transport.wsgi.app:application),
-   upstream (zaqar.transport.wsgi.app:app) and the ceiling (ceiling_app.py);
+   4, 5 and 6 are used and flushed) backs three targets under the same
+   WSGI server (--server: uWSGI by default, as upstream's devstack
+   deploys Zaqar, installed into each virtualenv the first time; or
+   gunicorn's gthread worker) with the same worker processes and threads:
+   ours (zaqar.transport.wsgi.app:application), upstream
+   (zaqar.transport.wsgi.app:app) and the ceiling (ceiling_app.py);
 3. rounds, the order of the targets rotating each round: single-message
    posts for --seconds, then (Zaqar targets) a consumer cycle -- claim 10,
    delete them by ids -- for --seconds on a queue filled beforehand;
@@ -56,8 +59,11 @@ def parse_args(argv=None):
     parser.add_argument('--seconds', type=float, help='length of each measured phase')
     parser.add_argument('--store-rounds', type=int)
     parser.add_argument('--soak-seconds', type=float)
-    parser.add_argument('--workers', type=int, default=2, help='gunicorn workers (all targets)')
-    parser.add_argument('--threads', type=int, default=4, help='gunicorn threads per worker')
+    parser.add_argument('--server', choices=sorted(servers.SERVERS), default='uwsgi',
+                        help='the WSGI server of every target (default: uwsgi, as upstream '
+                             'deploys Zaqar)')
+    parser.add_argument('--workers', type=int, default=2, help='worker processes (all targets)')
+    parser.add_argument('--threads', type=int, default=4, help='threads per worker process')
     parser.add_argument('--clients', type=int, default=8,
                         help='concurrent client workers (threads of one process)')
     parser.add_argument('--stores', default='sqlite,postgresql,redis,mongodb')
@@ -131,8 +137,10 @@ class Runner:
         self._started = []
 
     def start(self, name, venv, app, env=None, pythonpath=None):
-        target = servers.Gunicorn(name, venv, app, self.workdir, self.args.workers,
-                                  self.args.threads, env, pythonpath)
+        if self.args.server == 'uwsgi':
+            servers.ensure_uwsgi(venv, pathlib.Path(self.workdir) / 'pip-uwsgi.log')
+        target = servers.SERVERS[self.args.server](
+            name, venv, app, self.workdir, self.args.workers, self.args.threads, env, pythonpath)
         self._started.append(target)
         # Unmeasured load first: imports, caches, scripts and connections
         # of every worker are then in place before any figure is taken.

@@ -4,6 +4,9 @@ paired ratios (ours / other within the same round), and the issue's targets."""
 import os
 import platform
 import statistics
+from importlib import metadata
+
+SERVER_NAMES = {'gunicorn': 'gunicorn gthread', 'uwsgi': 'uWSGI (HTTP router, keep-alive)'}
 
 
 def median(values):
@@ -18,11 +21,17 @@ def machine():
                           if line.startswith('model name')), '')
     except OSError:
         pass
-    import importlib.metadata as metadata
-
     return {'cpus': os.cpu_count(), 'cpu_model': model, 'python': platform.python_version(),
             'loadavg_at_start': os.getloadavg()[0],
-            'gunicorn': metadata.version('gunicorn'), 'pecan': metadata.version('pecan')}
+            'gunicorn': _version('gunicorn'), 'uwsgi': _version('uwsgi'),
+            'pecan': _version('pecan')}
+
+
+def _version(package):
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def spread(values, digits=0, unit=''):
@@ -93,7 +102,8 @@ def main_table(results):
     out.append('| client CPU, µs per request (post) | ' + ' | '.join(
         spread(_cell(rows, n, 'post', 'client_cpu_us_per_req')) for n in names) + ' | | |')
     head = (f'{len(rows)} rounds x {p["seconds"]:.0f} s per phase, target order rotating; '
-            f'gunicorn gthread {p["workers"]} workers x {p["threads"]} threads for every '
+            f'{SERVER_NAMES[p.get("server", "gunicorn")]} {p["workers"]} worker processes '
+            f'x {p["threads"]} threads for every '
             f'target; {p["clients"]} client threads; one Redis')
     return head, out
 
@@ -204,6 +214,7 @@ def render(results):
     head, table = main_table(results)
     parts = [f'Machine: {m["cpus"]} cores ({m["cpu_model"]}), shared by the servers, Redis '
              f'and the load generator; Python {m["python"]}, gunicorn {m["gunicorn"]}, '
+             f'uWSGI {m.get("uwsgi") or "-"}, '
              f'Pecan {m["pecan"]}; 1-minute load average {m["loadavg_at_start"]:.1f} at the '
              f'start, {m.get("loadavg_at_end", float("nan")):.1f} at the end.', head + '.', '']
     for section in (table, half_max_table(results), stores_table(results),

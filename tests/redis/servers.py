@@ -8,13 +8,19 @@ when the fixture ends.
 import shutil
 import signal
 import subprocess
+import uuid
 
 import redis
+import webtest
 
+from tests.api.helpers import Api
 from tests.conftest import require_service
 from tests.servers import free_port, stop, wait_until
+from zaqar import conf as zconf
+from zaqar.conf import redis as redis_conf
+from zaqar.transport.wsgi import app as wsgi_app
 
-__all__ = ['Processes', 'free_port', 'wait_until']
+__all__ = ['Processes', 'api_on', 'free_port', 'wait_until']
 
 
 def redis_server_binary():
@@ -72,3 +78,15 @@ class Processes:
     def stop_all(self):
         for port in list(self.running):
             self.stop(port, signal.SIGKILL)
+
+
+def api_on(port, **options):
+    """The real WSGI app on the redis-server at ``port`` (a key prefix of
+    its own), with ``options`` of the message store's group."""
+    conf = zconf.new(args=[])
+    conf.set_override('message_store', 'redis', group='drivers')
+    conf.set_override('uri', f'redis://127.0.0.1:{port}?prefix=t_{uuid.uuid4().hex}',
+                      group=redis_conf.MESSAGE_GROUP)
+    for name, value in options.items():
+        conf.set_override(name, value, group=redis_conf.MESSAGE_GROUP)
+    return Api(webtest.TestApp(wsgi_app.build(conf)))

@@ -8,17 +8,13 @@ serves requests again, without being rebuilt.
 
 import signal
 import time
-import uuid
 
 import pytest
-import webtest
 
 from tests import outage
-from tests.api.helpers import Api
-from tests.redis.servers import Processes, free_port
+from tests.redis.servers import api_on, free_port
 from zaqar import conf as zconf
 from zaqar.conf import redis as redis_conf
-from zaqar.transport.wsgi import app as wsgi_app
 
 ATTEMPTS, SLEEP = 2, 0.2
 # Each connect is refused at once on loopback: a request while down takes
@@ -26,29 +22,12 @@ ATTEMPTS, SLEEP = 2, 0.2
 FAST = ATTEMPTS * SLEEP + 2.0
 
 
-@pytest.fixture
-def server(tmp_path):
-    processes = Processes(tmp_path)
-    port = free_port()
-    try:
-        processes.start(port)
-        yield processes, port
-    finally:
-        processes.stop_all()
-
-
 def _app(port):
-    conf = zconf.new(args=[])
-    conf.set_override('message_store', 'redis', group='drivers')
-    conf.set_override('uri', f'redis://127.0.0.1:{port}?prefix=t_{uuid.uuid4().hex}',
-                      group=redis_conf.MESSAGE_GROUP)
-    conf.set_override('max_reconnect_attempts', ATTEMPTS, group=redis_conf.MESSAGE_GROUP)
-    conf.set_override('reconnect_sleep', SLEEP, group=redis_conf.MESSAGE_GROUP)
-    return Api(webtest.TestApp(wsgi_app.build(conf)))
+    return api_on(port, max_reconnect_attempts=ATTEMPTS, reconnect_sleep=SLEEP)
 
 
-def test_redis_going_away_and_coming_back(server):
-    processes, port = server
+def test_redis_going_away_and_coming_back(redis_server):
+    processes, port = redis_server
     api = _app(port)
     api.create_queue('q')
     assert outage.serving(api) == ['x']

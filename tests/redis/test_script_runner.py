@@ -4,38 +4,22 @@ the server closed while it sat idle is replaced before anything is sent
 on it, and each thread keeps a connection of its own."""
 
 import threading
-import uuid
 
 import pytest
 import redis
-import webtest
 
-from tests.api.helpers import Api
-from tests.redis.servers import Processes, free_port
-from zaqar import conf as zconf
-from zaqar.conf import redis as redis_conf
+from tests.redis.servers import api_on
 from zaqar.storage.redis import scripts
-from zaqar.transport.wsgi import app as wsgi_app
 
 
 @pytest.fixture
-def port(tmp_path):
-    processes = Processes(tmp_path)
-    port = free_port()
-    try:
-        processes.start(port)
-        yield port
-    finally:
-        processes.stop_all()
+def port(redis_server):
+    return redis_server[1]
 
 
 @pytest.fixture
 def api(port):
-    conf = zconf.new(args=[])
-    conf.set_override('message_store', 'redis', group='drivers')
-    conf.set_override('uri', f'redis://127.0.0.1:{port}?prefix=t_{uuid.uuid4().hex}',
-                      group=redis_conf.MESSAGE_GROUP)
-    return Api(webtest.TestApp(wsgi_app.build(conf)))
+    return api_on(port)
 
 
 @pytest.fixture

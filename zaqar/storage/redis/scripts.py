@@ -27,11 +27,6 @@ except ImportError:  # hiredis is in the redis extra; without it, redis-py packs
     pack_command = None
 
 SCRIPT_DIR = pathlib.Path(__file__).parent / 'scripts'
-NAMES = ('post', 'list', 'delete', 'bulk_delete', 'pop', 'stats',
-         'claim', 'claim_get', 'claim_update', 'claim_delete',
-         'queue_create', 'queue_set_metadata', 'queue_delete', 'queue_purge',
-         'queue_list', 'gc', 'sub_create', 'sub_update', 'sub_get', 'sub_list',
-         'sub_delete')
 
 
 @functools.cache

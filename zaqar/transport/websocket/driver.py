@@ -2,6 +2,7 @@
 
 import asyncio
 
+from zaqar.common import heap
 from zaqar.storage import collector
 from zaqar.transport.websocket import server
 
@@ -14,6 +15,7 @@ class Driver:
         self.server = server.Server(conf, service)
 
     def listen(self):
+        heap.settle()
         collector.start(self.service.storage)
         try:
             asyncio.run(self.server.serve_forever())

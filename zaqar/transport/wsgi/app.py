@@ -10,6 +10,7 @@ import threading
 
 from zaqar import bootstrap
 from zaqar import conf as zaqar_conf
+from zaqar.common import heap
 
 
 def build(conf):
@@ -28,7 +29,9 @@ class _LazyApplication:
         from zaqar.common import log
 
         log.setup(conf)
-        return build(conf)
+        app = build(conf)
+        heap.settle()
+        return app
 
     def __call__(self, environ, start_response):
         if self._app is None:

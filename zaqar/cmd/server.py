@@ -12,15 +12,19 @@ import traceback
 
 from zaqar import bootstrap
 from zaqar import conf as zaqar_conf
-from zaqar.common import log
+from zaqar.common import heap, log
 
 
 def _transport(conf, name):
     conf.set_override('transport', name, group='drivers')
     try:
-        return bootstrap.Bootstrap(conf).transport
+        transport = bootstrap.Bootstrap(conf).transport
     except bootstrap.DriverLoadError as exc:
         sys.exit(f'zaqar-server: {exc}')
+    # Built and about to serve (gunicorn forks its workers after this, so
+    # they inherit the frozen objects).
+    heap.settle()
+    return transport
 
 
 def _fork(conf, name):

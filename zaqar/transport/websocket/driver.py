@@ -2,7 +2,6 @@
 
 import asyncio
 
-from zaqar.common import heap
 from zaqar.storage import collector
 from zaqar.transport.websocket import server
 
@@ -15,7 +14,6 @@ class Driver:
         self.server = server.Server(conf, service)
 
     def listen(self):
-        heap.settle()
         collector.start(self.service.storage)
         try:
             asyncio.run(self.server.serve_forever())

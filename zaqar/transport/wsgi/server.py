@@ -8,7 +8,6 @@ from gunicorn import util as gunicorn_util
 from gunicorn.app import base as gunicorn_base
 from gunicorn.workers import gthread
 
-from zaqar.common import heap
 from zaqar.storage import collector
 
 LOG = logging.getLogger(__name__)
@@ -124,6 +123,4 @@ def serve(conf, app, storage, on_exit=None):
     }
     LOG.info('Serving on http://%s:%s with %d workers x %d threads',
              group.bind, group.port, group.workers, group.threads)
-    # Before the fork: every worker inherits the frozen start-up objects.
-    heap.settle()
     _Gunicorn(app, options).run()
